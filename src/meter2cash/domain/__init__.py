@@ -1,0 +1,1 @@
+"""The canonical, market-neutral model. Standard library only (an import-linter contract keeps it so)."""

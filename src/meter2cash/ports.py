@@ -1,0 +1,211 @@
+"""Ports: what the pipeline needs from the outside world, as ``typing.Protocol`` classes.
+
+Every adapter (memory, SQLite, PostgreSQL; later Kafka for the log) passes the same contract tests in
+``tests/contract``. The unit of work groups the stores and the event log of one database so that a
+consumer's effects and its committed log offset land in one transaction — the outbox *is* the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self
+
+from meter2cash.domain.billing import Bill, Determinant, DeterminantKind
+from meter2cash.domain.files import SourceFile
+from meter2cash.domain.reads import ChannelDay, Rejection
+from meter2cash.domain.validation import IssueStatus, ValidationIssue
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedFile:
+    file_id: str  # SHA-256 hex of the bytes
+    path: Path  # where the archive keeps them
+    size: int
+    new: bool  # False when these exact bytes were archived before
+
+
+class RawArchive(Protocol):
+    """Received files kept immutably, addressed by content: the same bytes twice are stored once."""
+
+    def put_file(self, source: Path) -> ArchivedFile: ...
+    def put_bytes(self, content: bytes) -> ArchivedFile: ...
+    def path_of(self, file_id: str) -> Path: ...
+    def contains(self, file_id: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    offset: int  # strictly increasing per log; gaps allowed
+    stream: str
+    key: str
+    event_type: str
+    schema_version: int
+    payload: dict[str, Any]
+    idempotency_key: str
+
+
+class EventLog(Protocol):
+    """Append-only streams of canonical events with per-consumer committed offsets."""
+
+    def append(
+        self,
+        stream: str,
+        key: str,
+        event_type: str,
+        schema_version: int,
+        payload: Mapping[str, Any],
+        idempotency_key: str,
+    ) -> int | None:
+        """Append and return the offset; ``None`` when ``(stream, idempotency_key)`` is already there."""
+        ...
+
+    def read(self, stream: str, after: int, limit: int) -> list[LogRecord]:
+        """Records with offset > ``after``, in offset order, at most ``limit``."""
+        ...
+
+    def committed(self, consumer: str, stream: str) -> int:
+        """The consumer's committed offset on the stream (0 before any commit)."""
+        ...
+
+    def commit(self, consumer: str, stream: str, offset: int) -> None: ...
+    def end_offset(self, stream: str) -> int:
+        """The highest offset in the stream (0 when empty)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChannelDay:
+    id: int
+    version: int
+    superseded_by: int | None
+    billable: bool
+    channel_day: ChannelDay
+
+
+@dataclass(frozen=True, slots=True)
+class PutResult:
+    outcome: Literal["new", "unchanged", "corrected"]
+    id: int
+    version: int
+    previous_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalCounts:
+    supply_points: int
+    channel_days: int  # latest versions only
+    intervals: int  # latest versions only
+    estimated: int  # intervals of latest versions whose quality is not actual
+    versions: int  # all stored versions
+
+
+class IntervalStore(Protocol):
+    """Channel-day rows, versioned: an identical re-send is a no-op, a changed one a new version."""
+
+    def put(self, day: ChannelDay) -> PutResult: ...
+    def set_billable(self, channel_day_id: int, billable: bool) -> None: ...
+    def get(self, channel_day_id: int) -> StoredChannelDay: ...
+    def latest(
+        self, supply_point_id: str, from_on: date, to_on: date, channel: str | None = None
+    ) -> list[StoredChannelDay]:
+        """Latest versions with ``from_on <= read_on < to_on``, ordered by channel then day."""
+        ...
+
+    def versions(self, supply_point_id: str, channel: str, read_on: date) -> list[StoredChannelDay]: ...
+    def supply_point_ids(self) -> list[str]: ...
+    def counts(self) -> IntervalCounts: ...
+
+
+class FileRegistry(Protocol):
+    def add(self, source_file: SourceFile) -> bool:
+        """Record a received file; ``False`` when that ``file_id`` is already recorded."""
+        ...
+
+    def get(self, file_id: str) -> SourceFile | None: ...
+    def list(self) -> list[SourceFile]: ...
+
+
+class RejectionStore(Protocol):
+    def add(self, rejections: Iterable[Rejection]) -> int:
+        """Store rejections idempotently (by their key); return how many were new."""
+        ...
+
+    def list(self, file_id: str | None = None) -> list[Rejection]: ...
+    def count_by_reason(self) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIssue:
+    id: int
+    issue: ValidationIssue
+
+
+class IssueStore(Protocol):
+    def add(self, issue: ValidationIssue) -> int | None:
+        """Store an issue; ``None`` when the same issue (by key) is already stored."""
+        ...
+
+    def list(self, status: IssueStatus | None = None) -> list[StoredIssue]: ...
+    def set_status(self, issue_id: int, status: IssueStatus) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDeterminant:
+    id: int
+    version: int
+    determinant: Determinant
+
+
+class DeterminantStore(Protocol):
+    def put(self, determinant: Determinant) -> tuple[StoredDeterminant, bool]:
+        """Store by natural key; same content returns the stored row and ``False``, a change a new
+        version (the previous one kept) and ``True``."""
+        ...
+
+    def get(self, determinant_id: int) -> StoredDeterminant: ...
+    def latest(
+        self,
+        supply_point_id: str | None = None,
+        kind: DeterminantKind | None = None,
+        period_on: date | None = None,
+    ) -> list[StoredDeterminant]: ...
+
+
+class BillStore(Protocol):
+    def issue(self, bill: Bill) -> None:
+        """Store an issued bill; issuing the same ``bill_id`` twice is an error (bills are immutable)."""
+        ...
+
+    def get(self, bill_id: str) -> Bill | None: ...
+    def latest(self, supply_point_id: str, period_on: date) -> Bill | None: ...
+    def list(self) -> list[Bill]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the stores and the log. Leaving the block without ``commit`` rolls back."""
+
+    files: FileRegistry
+    rejections: RejectionStore
+    log: EventLog
+    intervals: IntervalStore
+    issues: IssueStore
+    determinants: DeterminantStore
+    bills: BillStore
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
