@@ -15,9 +15,11 @@ from meter2cash.domain.keys import stable_key
 
 
 class DeterminantKind(StrEnum):
-    DAILY_ENERGY = "daily_energy"  # kWh of one local day
-    MONTHLY_ENERGY = "monthly_energy"  # kWh of one local-calendar month
-    MONTHLY_DAYS = "monthly_days"  # days with billable data in the month (drives standing charges)
+    DAILY_IMPORT = "daily_import_kwh"  # kWh imported on one local day, per channel
+    DAILY_EXPORT = "daily_export_kwh"  # kWh exported on one local day, per channel
+    MONTHLY_IMPORT = "monthly_import_kwh"  # kWh imported in one local-calendar month, per channel
+    MONTHLY_EXPORT = "monthly_export_kwh"  # kWh exported in one local-calendar month, per channel
+    MONTHLY_DAYS = "monthly_days"  # days of supply in the month (drives standing charges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ class FlatTariff:
 
     tariff_id: str
     version: int
+    market: str
     currency: str
     standing_charge_minor_per_day: Decimal
     unit_rate_minor_per_kwh: Decimal
@@ -112,7 +115,11 @@ class Bill:
     def content_key(self) -> str:
         """Equal when a re-rating gives the same lines: then nothing is issued again."""
         return stable_key(
-            self.supply_point_id, self.period_on, self.period_end_on, self.currency, self.tariff_id,
+            self.supply_point_id,
+            self.period_on,
+            self.period_end_on,
+            self.currency,
+            self.tariff_id,
             self.tariff_version,
             *((ln.kind, ln.quantity, ln.rate, ln.amount, ln.determinant_ids) for ln in self.lines),
         )

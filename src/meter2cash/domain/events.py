@@ -155,6 +155,7 @@ class DeterminantsComputed:
     SCHEMA_VERSION: ClassVar[int] = 1
 
     supply_point_id: str
+    market: str
     period_on: date
     determinant_ids: tuple[int, ...] = field(default=())
 

@@ -8,7 +8,7 @@ of the canonical unit cannot be held exactly and is refused with :class:`Precisi
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
 from enum import StrEnum
 
 from meter2cash.domain.errors import DomainError, PrecisionError
@@ -60,7 +60,14 @@ def parse_decimal(text: str) -> Decimal:
 
 def to_micro(value: Decimal) -> int:
     """Scale an exact decimal to integer micro-units, refusing anything that would need rounding."""
-    scaled = value * _SCALE
+    if not value.is_finite():
+        raise DomainError(f"not a finite quantity: {value}")
+    with localcontext() as context:  # beyond 28 significant digits the product would be rounded
+        context.traps[Inexact] = True
+        try:
+            scaled = value * _SCALE
+        except Inexact:
+            raise PrecisionError(f"{value} has too many significant digits") from None
     integral = scaled.to_integral_value()
     if scaled != integral:
         raise PrecisionError(f"{value} has more than 6 decimal places")

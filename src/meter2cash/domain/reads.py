@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from meter2cash.domain.errors import DomainError
 from meter2cash.domain.keys import stable_key
@@ -55,6 +56,12 @@ class SourceRef:
     def __str__(self) -> str:
         where = f"line {self.line}" + (f" segment {self.segment}" if self.segment else "")
         return f"{self.file_id[:12]}:{where}"
+
+
+@lru_cache(maxsize=65_536)
+def _expected_intervals(read_on: date, zone: str, interval_minutes: int) -> int:
+    """Cached: every channel-day checks its length, and days x zones x lengths are few."""
+    return intervals_in_day(read_on, zone_named(zone), interval_minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +128,7 @@ class ChannelDay:
 
     @property
     def expected_intervals(self) -> int:
-        return intervals_in_day(self.read_on, zone_named(self.zone), self.interval_minutes)
+        return _expected_intervals(self.read_on, self.zone, self.interval_minutes)
 
     @property
     def span(self) -> Interval:
@@ -182,8 +189,14 @@ class RegisterRead:
     @property
     def idempotency_key(self) -> str:
         return stable_key(
-            "register", self.supply_point_id, self.meter_serial, self.register_id,
-            self.read_at, self.value, self.quality, self.read_type,
+            "register",
+            self.supply_point_id,
+            self.meter_serial,
+            self.register_id,
+            self.read_at,
+            self.value,
+            self.quality,
+            self.read_type,
         )
 
 
@@ -199,7 +212,9 @@ class Rejection:
 
     @property
     def idempotency_key(self) -> str:
-        return stable_key("rejection", self.source.file_id, self.source.line, self.reason_code)
+        return stable_key(
+            "rejection", self.source.file_id, self.source.segment, self.source.line, self.reason_code
+        )
 
     def __str__(self) -> str:
         return f"{self.file_name}:{self.source.line}: {self.reason_code}: {self.message}"

@@ -67,6 +67,8 @@ class Interval:
 
     def split(self, step: timedelta) -> Iterator[Interval]:
         """Tile the interval into consecutive steps; the length must divide exactly."""
+        if step <= timedelta(0):
+            raise DomainError(f"cannot split into steps of {step}: the step must be positive")
         if self.duration % step:
             raise DomainError(f"{self.duration} is not a whole number of {step}")
         cursor = self.start

@@ -43,6 +43,13 @@ class ValidationIssue:
     def idempotency_key(self) -> str:
         """One issue per rule, channel-day version and interval range: re-running finds the same one."""
         return stable_key(
-            "issue", self.rule, self.rule_version, self.supply_point_id, self.channel,
-            self.read_on, self.channel_day_version, self.first_interval, self.last_interval,
+            "issue",
+            self.rule,
+            self.rule_version,
+            self.supply_point_id,
+            self.channel,
+            self.read_on,
+            self.channel_day_version,
+            self.first_interval,
+            self.last_interval,
         )

@@ -1,0 +1,5 @@
+"""`python -m meter2cash` runs the CLI."""
+
+from meter2cash.entrypoints.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""The shared state of the in-memory adapters and the database object that holds it.
+
+Stored values are frozen dataclasses, so a transaction's private copy only has to copy the
+containers, not the values: a unit of work is cheap to open even over a large fake database.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+from meter2cash.domain.billing import Bill
+from meter2cash.domain.files import SourceFile
+from meter2cash.domain.reads import Rejection
+from meter2cash.domain.validation import ValidationIssue
+from meter2cash.ports import LogRecord, StoredChannelDay, StoredDeterminant
+
+DayKey = tuple[str, str, date]  # (supply_point_id, channel, read_on)
+
+
+@dataclass
+class MemoryState:
+    """Every table of the fake database; ``generation`` counts commits, ``dirty`` marks a write."""
+
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    rejections: dict[str, Rejection] = field(default_factory=dict)
+    streams: dict[str, list[LogRecord]] = field(default_factory=dict)
+    log_keys: set[tuple[str, str]] = field(default_factory=set)
+    last_offset: int = 0
+    offsets: dict[tuple[str, str], int] = field(default_factory=dict)
+    channel_days: dict[int, StoredChannelDay] = field(default_factory=dict)
+    day_versions: dict[DayKey, tuple[int, ...]] = field(default_factory=dict)
+    last_channel_day_id: int = 0
+    issues: dict[int, ValidationIssue] = field(default_factory=dict)
+    issue_ids: dict[str, int] = field(default_factory=dict)
+    last_issue_id: int = 0
+    determinants: dict[int, StoredDeterminant] = field(default_factory=dict)
+    determinant_versions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    last_determinant_id: int = 0
+    bills: dict[str, Bill] = field(default_factory=dict)
+    generation: int = 0
+    dirty: bool = False
+
+    def copy(self) -> MemoryState:
+        """An independent copy: containers are copied, the (immutable) values shared."""
+        return MemoryState(
+            files=dict(self.files),
+            rejections=dict(self.rejections),
+            streams={stream: list(records) for stream, records in self.streams.items()},
+            log_keys=set(self.log_keys),
+            last_offset=self.last_offset,
+            offsets=dict(self.offsets),
+            channel_days=dict(self.channel_days),
+            day_versions=dict(self.day_versions),
+            last_channel_day_id=self.last_channel_day_id,
+            issues=dict(self.issues),
+            issue_ids=dict(self.issue_ids),
+            last_issue_id=self.last_issue_id,
+            determinants=dict(self.determinants),
+            determinant_versions=dict(self.determinant_versions),
+            last_determinant_id=self.last_determinant_id,
+            bills=dict(self.bills),
+            generation=self.generation,
+        )
+
+
+class MemoryDatabase:
+    """What several units of work share, like one database file. Thread-safe at commit only."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self.lock = threading.Lock()

@@ -1,0 +1,89 @@
+"""Determinants in SQL, versioned by natural key like channel-days: same content is a no-op."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from meter2cash.adapters.ordering import determinant_order
+from meter2cash.adapters.sql.tables import determinants
+from meter2cash.domain.billing import Determinant, DeterminantKind
+from meter2cash.domain.errors import NotFoundError
+from meter2cash.ports import StoredDeterminant
+
+_c = determinants.c
+
+
+def _stored(row: sa.Row[Any]) -> StoredDeterminant:
+    m = row._mapping
+    determinant = Determinant(
+        supply_point_id=m["supply_point_id"],
+        channel=m["channel"],
+        kind=DeterminantKind(m["kind"]),
+        period_on=m["period_on"],
+        quantity_micro=int(m["quantity_micro"]),
+        unit=m["unit"],
+        channel_day_ids=tuple(m["channel_day_ids"]),
+    )
+    return StoredDeterminant(m["id"], m["version"], determinant)
+
+
+class SqlDeterminantStore:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._conn = connection
+
+    def put(self, determinant: Determinant) -> tuple[StoredDeterminant, bool]:
+        previous_row = self._conn.execute(
+            sa.select(determinants)
+            .where(_c.natural_key == determinant.natural_key)
+            .order_by(_c.version.desc())
+            .limit(1)
+        ).first()
+        if previous_row is not None and previous_row.content_key == determinant.content_key:
+            return _stored(previous_row), False
+        version = previous_row.version + 1 if previous_row is not None else 1
+        new_id = self._conn.execute(
+            sa.insert(determinants)
+            .values(
+                natural_key=determinant.natural_key,
+                version=version,
+                content_key=determinant.content_key,
+                superseded_by=None,
+                supply_point_id=determinant.supply_point_id,
+                channel=determinant.channel,
+                kind=str(determinant.kind),
+                period_on=determinant.period_on,
+                quantity_micro=determinant.quantity_micro,
+                unit=determinant.unit,
+                channel_day_ids=list(determinant.channel_day_ids),
+            )
+            .returning(_c.id)
+        ).scalar_one()
+        if previous_row is not None:
+            self._conn.execute(
+                sa.update(determinants).where(_c.id == previous_row.id).values(superseded_by=new_id)
+            )
+        return StoredDeterminant(new_id, version, determinant), True
+
+    def get(self, determinant_id: int) -> StoredDeterminant:
+        row = self._conn.execute(sa.select(determinants).where(_c.id == determinant_id)).first()
+        if row is None:
+            raise NotFoundError(f"no determinant with id {determinant_id}")
+        return _stored(row)
+
+    def latest(
+        self,
+        supply_point_id: str | None = None,
+        kind: DeterminantKind | None = None,
+        period_on: date | None = None,
+    ) -> list[StoredDeterminant]:
+        query = sa.select(determinants).where(_c.superseded_by.is_(None))
+        if supply_point_id is not None:
+            query = query.where(_c.supply_point_id == supply_point_id)
+        if kind is not None:
+            query = query.where(_c.kind == str(kind))
+        if period_on is not None:
+            query = query.where(_c.period_on == period_on)
+        return sorted((_stored(row) for row in self._conn.execute(query)), key=determinant_order)

@@ -1,0 +1,1 @@
+"""Determinants: curated consumption -> billable quantities per supply point and period, with lineage."""

@@ -1,0 +1,347 @@
+"""``meter2cash``: run the chain, ingest files, and query what is stored.
+
+Bad user input (a missing file, an unknown supply point, a broken tariff file) ends with one clear line
+on stderr and exit code 2 — never a traceback. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from meter2cash.bootstrap import App, bootstrap
+from meter2cash.config import Settings
+from meter2cash.domain.errors import Meter2CashError
+from meter2cash.domain.validation import IssueStatus
+from meter2cash.entrypoints.cli.render import emit_json, render_run, render_status, status_json
+from meter2cash.service import queries
+from meter2cash.service.pipeline import process_pending, run_chain
+from meter2cash.service.status import read_status
+
+cli = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="meter2cash: metering data in, trusted consumption and bills out.",
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+def fail(message: str) -> None:
+    typer.echo(f"meter2cash: error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@contextmanager
+def application() -> Iterator[App]:
+    try:
+        settings = Settings()
+        app = bootstrap(settings)
+    except Meter2CashError as exc:
+        fail(str(exc))
+    except Exception as exc:  # connection refused, bad URL...: one line, not a traceback
+        fail(f"cannot open the store: {type(exc).__name__}: {exc}")
+    try:
+        yield app
+    except Meter2CashError as exc:
+        fail(str(exc))
+    finally:
+        app.close()
+
+
+def parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} must be a date like 2024-01-31, got {text!r}")
+        raise  # unreachable: fail() exits
+
+
+def _print(lines: list[str]) -> None:
+    typer.echo("\n".join(lines))
+
+
+def _process(app: App, paths: list[Path], fmt: str, as_json: bool, title: str) -> None:
+    report = run_chain(paths, app.uow_factory, app.archive, app.tariffs, datetime.now(UTC), fmt)
+    status = read_status(app.uow_factory)
+    if as_json:
+        emit_json(
+            {
+                "files": [
+                    {
+                        "name": f.name,
+                        "file_id": f.file_id,
+                        "format": f.format,
+                        "status": f.status,
+                        "records": f.records,
+                        "rejected": f.rejected,
+                        "duplicates": f.duplicates,
+                        "rejections": [
+                            {
+                                "line": r.source.line,
+                                "segment": r.source.segment,
+                                "reason": r.reason_code,
+                                "message": r.message,
+                            }
+                            for r in f.rejections
+                        ],
+                    }
+                    for f in report.files
+                ],
+                "curated": report.curated,
+                "months_recomputed": report.months_recomputed,
+                "bills_issued": report.bills_issued,
+                "new_work": report.did_work,
+                "status": status_json(status, app.settings),
+            }
+        )
+        return
+    _print([title, "", *render_run(report), "", *render_status(status, app.settings)])
+
+
+@cli.command()
+def run(
+    input_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", help="Directory of input files (default: M2C_INPUT_DIR or examples/demo)."
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Ingest every file in the input directory and run the whole chain to bills."""
+    with application() as app:
+        directory = input_dir or app.settings.input_dir
+        if not directory.is_dir():
+            fail(f"input directory {directory} not found (set M2C_INPUT_DIR or pass --input)")
+        _process(app, [directory], "auto", as_json, f"meter2cash run over {directory}")
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
+    fmt: Annotated[str, typer.Option("--format", help="auto, nem12 or m2c-jsonl.")] = "auto",
+    as_json: JsonFlag = False,
+) -> None:
+    """Ingest files (any supported format, zipped or not) and process them through the chain."""
+    with application() as app:
+        _process(app, paths, fmt, as_json, "meter2cash ingest")
+
+
+@cli.command()
+def status(as_json: JsonFlag = False) -> None:
+    """What the stores hold, after finishing any pending stage work."""
+    with application() as app:
+        from meter2cash.service.pipeline import RunReport
+
+        process_pending(app.uow_factory, app.tariffs, RunReport())
+        snapshot = read_status(app.uow_factory)
+        if as_json:
+            emit_json(status_json(snapshot, app.settings))
+        else:
+            _print(render_status(snapshot, app.settings))
+
+
+def _query(as_json: bool, produce: Callable[[App], Any], human: Callable[[Any], list[str]]) -> None:
+    with application() as app:
+        data = produce(app)
+    if as_json:
+        emit_json(data)
+    else:
+        _print(human(data))
+
+
+@cli.command()
+def reads(
+    supply_point: Annotated[str, typer.Argument(help="Supply point id (NMI, MPAN core, ...).")],
+    from_: Annotated[str, typer.Option("--from", help="First local day, YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Day after the last, YYYY-MM-DD (exclusive).")],
+    channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Interval values of a supply point: UTC start/end, exact value, quality, version, source."""
+    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    _query(
+        as_json,
+        lambda app: queries.reads(app.uow_factory, supply_point, start, end, channel),
+        lambda rows: (
+            [
+                f"{r['start']} {r['end']} {r['channel']:>4} {r['value'] or '-':>12} "
+                f"{r['unit']} {r['quality']} v{r['version']}"
+                for r in rows
+            ]
+            or ["no reads in that window"]
+        ),
+    )
+
+
+@cli.command()
+def exceptions(
+    status_: Annotated[
+        IssueStatus | None, typer.Option("--status", help="open, resolved, accepted.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Validation exceptions found by interpretation."""
+    _query(
+        as_json,
+        lambda app: queries.exceptions(app.uow_factory, status_),
+        lambda rows: (
+            [
+                f"#{r['id']} {r['rule']} {r['severity']} {r['status']} "
+                f"{r['supply_point_id']} {r['channel']} {r['read_on']} "
+                f"[{r['first_interval']}..{r['last_interval']}] {r['detail']}"
+                for r in rows
+            ]
+            or ["no exceptions"]
+        ),
+    )
+
+
+@cli.command()
+def bills(
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Include superseded bills.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Issued bills (the current version of each supply point and month)."""
+    _query(
+        as_json,
+        lambda app: queries.bills(app.uow_factory, all_versions),
+        lambda rows: (
+            [
+                f"{b['bill_id']} {b['period_start']}..{b['period_end']} "
+                f"{b['total']:>10} {b['currency']}"
+                for b in rows
+            ]
+            or ["no bills"]
+        ),
+    )
+
+
+@cli.command()
+def lineage(
+    bill_line_id: Annotated[str, typer.Argument(help="A bill line id, e.g. B-NMI-202401-v1-L2.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Explain a bill line: determinants -> curated channel-day versions -> source file records."""
+
+    def human(data: dict[str, Any]) -> list[str]:
+        line = data["bill_line"]
+        out = [
+            f"{line['line_id']}: {line['description']} {line['quantity']} {line['quantity_unit']}"
+            f" x {line['rate']} = {line['amount']}"
+        ]
+        for det in data["determinants"]:
+            out.append(
+                f"  determinant #{det['determinant_id']} v{det['version']} {det['kind']} "
+                f"{det['channel']} {det['period_on']} = {det['quantity']} {det['unit']}"
+            )
+            for cd in det["channel_days"]:
+                src = cd["source"]
+                out.append(
+                    f"    channel-day #{cd['channel_day_id']} v{cd['version']} {cd['read_on']}"
+                    f" <- {src['file_name']}:{src['line']}"
+                )
+        return out
+
+    _query(as_json, lambda app: queries.lineage(app.uow_factory, bill_line_id), human)
+
+
+@cli.command()
+def schemas(
+    write: Annotated[bool, typer.Option("--write", help="Write changed schema files.")] = False,
+    directory: Annotated[
+        Path | None, typer.Option(help="Schema folder (default: schemas/events).")
+    ] = None,
+) -> None:
+    """Check (default) or write the JSON Schemas of the canonical events."""
+    from meter2cash import schemas as event_schemas
+    from meter2cash.domain.events import EVENT_TYPES
+
+    target = directory or event_schemas.EVENT_SCHEMA_DIR
+    if write:
+        try:
+            written = event_schemas.write_schemas(target)
+        except event_schemas.SchemaCompatibilityError as exc:
+            fail(str(exc))
+        typer.echo("\n".join(f"wrote {p}" for p in written) or "schemas are up to date")
+        return
+    drifts = [event_schemas.drift_of(cls, target) for cls in EVENT_TYPES]
+    for drift in drifts:
+        typer.echo(drift.message)
+    if not all(d.allowed for d in drifts):
+        raise typer.Exit(code=1)
+
+
+def _defect_rates(specs: list[str]) -> dict[str, float]:
+    rates: dict[str, float] = {}
+    for spec in specs:
+        kind, sep, rate = spec.partition("=")
+        try:
+            rates[kind] = float(rate)  # a probability, not a quantity: float is right here
+        except ValueError:
+            fail(f"--defect takes KIND=RATE (e.g. spikes=0.01), got {spec!r}")
+        if not sep:
+            fail(f"--defect takes KIND=RATE (e.g. spikes=0.01), got {spec!r}")
+    return rates
+
+
+@cli.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="A new or empty directory to write into.")],
+    supply_points: Annotated[int, typer.Option(min=1, help="How many supply points.")] = 10,
+    days: Annotated[int, typer.Option(min=1, help="How many days per supply point.")] = 31,
+    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD.")] = "2024-01-01",
+    seed: Annotated[int, typer.Option(help="Random seed: same arguments, same bytes.")] = 1,
+    fmt: Annotated[str, typer.Option("--format", help="nem12 (AU) or m2c-jsonl (GB).")] = "nem12",
+    interval_minutes: Annotated[int, typer.Option(help="5, 15 or 30.")] = 30,
+    files: Annotated[int, typer.Option(min=1, help="Split over this many files.")] = 1,
+    defect: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="KIND=RATE per channel-day; kinds: gaps, "
+            "duplicates, spikes, negatives, late_corrections, estimates, malformed."
+        ),
+    ] = None,
+    clock_changes: Annotated[
+        bool, typer.Option(help="Force the UK clock-change days in (m2c-jsonl).")
+    ] = False,
+) -> None:
+    """Write realistic synthetic metering files (load shapes, noise, optional defects) and a manifest."""
+    from meter2cash.synth import generate as run_generator
+
+    try:
+        result = run_generator(
+            out_dir,
+            supply_points=supply_points,
+            days=days,
+            start_on=parse_day(start, "--start"),
+            seed=seed,
+            fmt=fmt,
+            interval_minutes=interval_minutes,
+            defects=_defect_rates(defect or []),
+            files=files,
+            include_clock_changes=clock_changes,
+        )
+    except (ValueError, FileExistsError) as exc:
+        fail(str(exc))
+    typer.echo(
+        f"wrote {len(result.files)} file(s), {result.records_written} records, "
+        f"{result.values_written} values, {len(result.defects)} defects into {out_dir} "
+        f"(manifest: {result.manifest_path.name})"
+    )
+
+
+def main() -> None:
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""Interpretation: raw canonical events -> validated, versioned, curated consumption."""

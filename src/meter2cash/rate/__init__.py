@@ -1,0 +1,1 @@
+"""Rating: determinants x tariff -> bills with lines, exact money, one rounding rule per line."""

@@ -1,0 +1,73 @@
+"""Determine stage runner: curated channel-days -> monthly and daily determinants per supply point.
+
+Each curated event marks its (supply point, month) dirty; the month is recomputed from the latest
+curated versions, so any order or repetition of events gives the same determinants. A determinant
+that no longer has data (its days were quarantined) gets a zero version rather than lingering.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from meter2cash import codec
+from meter2cash.determine.energy import CuratedDay, month_determinants
+from meter2cash.domain.billing import Determinant
+from meter2cash.domain.events import ConsumptionCurated, DeterminantsComputed
+from meter2cash.domain.keys import stable_key
+from meter2cash.domain.time import month_of, next_month
+from meter2cash.ports import UnitOfWork, UnitOfWorkFactory
+from meter2cash.service.streams import CURATED, DETERMINANTS, append_event
+
+CONSUMER = "determine"
+BATCH = 5_000
+
+
+def _recompute(uow: UnitOfWork, supply_point_id: str, month_on: date) -> None:
+    end_on = next_month(month_on)
+    stored = uow.intervals.latest(supply_point_id, month_on, end_on)
+    if not stored:
+        return
+    market = stored[0].channel_day.market
+    fresh = month_determinants(
+        supply_point_id, month_on, (CuratedDay(s.id, s.channel_day, s.billable) for s in stored)
+    )
+    fresh_keys = {d.natural_key for d in fresh}
+    retired = [
+        Determinant(old.supply_point_id, old.channel, old.kind, old.period_on, 0, old.unit, ())
+        for old in (s.determinant for s in uow.determinants.latest(supply_point_id))
+        if month_on <= old.period_on < end_on
+        and old.natural_key not in fresh_keys
+        and old.quantity_micro != 0
+    ]
+    changed = False
+    ids: list[int] = []
+    for determinant in fresh + retired:
+        row, was_changed = uow.determinants.put(determinant)
+        ids.append(row.id)
+        changed |= was_changed
+    if changed:
+        event = DeterminantsComputed(supply_point_id, market, month_on, tuple(sorted(ids)))
+        key = stable_key("determinants", supply_point_id, month_on, *sorted(ids))
+        append_event(uow.log, DETERMINANTS, supply_point_id, event, key)
+
+
+def run_determine(uow_factory: UnitOfWorkFactory, batch: int = BATCH) -> int:
+    """Drain the curated stream; return how many (supply point, month) pairs were recomputed."""
+    recomputed = 0
+    while True:
+        with uow_factory() as uow:
+            after = uow.log.committed(CONSUMER, CURATED)
+            records = uow.log.read(CURATED, after, batch)
+            if not records:
+                return recomputed
+            dirty: set[tuple[str, date]] = set()
+            for record in records:
+                event: ConsumptionCurated = codec.event_from_payload(
+                    record.event_type, record.payload
+                )
+                dirty.add((event.supply_point_id, month_of(event.read_on)))
+            for supply_point_id, month_on in sorted(dirty):
+                _recompute(uow, supply_point_id, month_on)
+            recomputed += len(dirty)
+            uow.log.commit(CONSUMER, CURATED, records[-1].offset)
+            uow.commit()

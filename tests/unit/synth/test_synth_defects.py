@@ -1,0 +1,309 @@
+"""Every injected defect is in the manifest exactly once, at the line where it is.
+
+An independent checker compares a run with defects against the same run without them (defects draw
+from their own random stream, so every other value is identical) and lists what differs; that list
+must equal the manifest's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from meter2cash.codec import from_builtins
+from meter2cash.domain.reads import ChannelDay
+from meter2cash.synth import DEFECT_KINDS, GenerationResult, generate
+
+RATES = {kind: 0.06 for kind in DEFECT_KINDS}
+Key = tuple[str, str, str]  # supply point, channel, ISO read_on
+Finding = tuple[str, str | None, int | None, Key, int | None]  # kind, file, line, key, interval
+
+
+@dataclass(frozen=True)
+class Record:
+    file: str
+    line: int
+    key: Key
+    values: list[str]
+    quality: str
+    updated: str
+    malformed: bool
+    bad_interval: int | None = None
+
+
+def _first(indices: list[int]) -> int | None:
+    return indices[0] if indices else None
+
+
+def _numeric(text: Any) -> bool:
+    try:
+        return isinstance(text, str) and Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def _nem12_records(path: Path) -> list[Record]:
+    records, nmi, suffix, per_day = [], "", "", 0
+    for number, text in enumerate(path.read_text(encoding="ascii").splitlines(), 1):
+        fields = text.split(",")
+        if fields[0] == "200":
+            nmi, suffix, per_day = fields[1], fields[4], 1440 // int(fields[8])
+        if fields[0] != "300":
+            continue
+        on = fields[1]
+        key = (nmi, suffix, f"{on[:4]}-{on[4:6]}-{on[6:]}")
+        values, tail = fields[2:-5], fields[-5:]
+        bad = [k for k, v in enumerate(values) if not _numeric(v)]
+        malformed = len(values) != per_day or bool(bad)
+        records.append(
+            Record(path.name, number, key, values, tail[0], tail[3], malformed, _first(bad))
+        )
+    return records
+
+
+_JSON_KEY = re.compile(r'"supply_point_id":"(\d+)".*?"channel":"(\w+)".*?"read_on":"([\d-]+)"')
+
+
+def _jsonl_records(path: Path) -> list[Record]:
+    records = []
+    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            match = _JSON_KEY.match(raw.decode("ascii"), 1)
+            assert match is not None
+            records.append(Record(path.name, number, match.groups(), [], "", "", True))  # type: ignore[arg-type]
+            continue
+        key = (payload["supply_point_id"], payload["channel"], payload["read_on"])
+        try:
+            day = from_builtins(payload, ChannelDay)
+        except msgspec.ValidationError:
+            values = [str(v) for v in payload["values"]]
+            bad = [k for k, v in enumerate(values) if not _numeric(v)]
+            records.append(Record(path.name, number, key, values, "", "", True, _first(bad)))
+            continue
+        quality = "".join(sorted(set(day.qualities)))
+        values = [str(v) for v in day.values]
+        records.append(Record(path.name, number, key, values, quality, "", False))
+    return records
+
+
+def _differing(these: list[str], those: list[str]) -> list[int]:
+    return [k for k, (a, b) in enumerate(zip(these, those, strict=False)) if a != b]
+
+
+def _records(result: GenerationResult, role: str) -> list[Record]:
+    read = _nem12_records if result.files[0].name.endswith(".csv") else _jsonl_records
+    return [r for f in result.files if f.role == role for r in read(f.path)]
+
+
+def _find(clean: GenerationResult, dirty: GenerationResult) -> list[Finding]:
+    truth = {r.key: r for r in _records(clean, "original")}
+    assert len(truth) == clean.channel_days == dirty.channel_days
+    received: dict[Key, list[Record]] = defaultdict(list)
+    for record in _records(dirty, "original"):
+        received[record.key].append(record)
+    assert set(received) <= set(truth)
+    found: list[Finding] = []
+    for key, expected in truth.items():
+        if not received.get(key):
+            found.append(("gaps", None, None, key, None))
+            continue
+        first, *again = received[key]
+        where = (first.file, first.line, key)
+        diff = _differing(first.values, expected.values)
+        if first.malformed:
+            found.append(("malformed", *where, first.bad_interval))
+        elif first.quality != "A":
+            assert first.quality in {"E", "E52", "S", "S53"}
+            found.append(("estimates", *where, None))
+        elif diff:
+            (k,) = diff
+            new, old = Decimal(first.values[k]), Decimal(expected.values[k])
+            if new < 0:
+                found.append(("negatives", *where, k))
+            else:
+                assert new / old == int(new / old) and 20 <= new / old <= 50
+                found.append(("spikes", *where, k))
+        assert len(again) <= 1
+        for dup in again:
+            differs = _differing(dup.values, first.values)
+            assert len(differs) <= 1 and dup.quality == "A"
+            found.append(("duplicates", dup.file, dup.line, key, _first(differs)))
+    for fix in _records(dirty, "corrections"):
+        original = received[fix.key]
+        assert [r.values for r in original] == [truth[fix.key].values]
+        assert fix.values != truth[fix.key].values and fix.quality == "A"
+        assert fix.updated > original[0].updated or fix.updated == original[0].updated == ""
+        found.append(("late_corrections", fix.file, fix.line, fix.key, None))
+    return found
+
+
+def _manifest_findings(result: GenerationResult) -> list[Finding]:
+    manifest = json.loads(result.manifest_path.read_text(encoding="ascii"))
+    return [
+        (
+            d["kind"],
+            None if d["kind"] == "gaps" else d["file"],
+            d["line"],
+            (d["supply_point_id"], d["channel"], d["read_on"]),
+            d["interval"],
+        )
+        for d in manifest["defects"]
+    ]
+
+
+def _pair(out: Path, rates: dict[str, float], **arguments: Any) -> tuple[GenerationResult, ...]:
+    defaults: dict[str, Any] = {
+        "supply_points": 8,
+        "days": 12,
+        "start_on": date(2024, 3, 25),
+        "seed": 3,
+        "export_share": 0.5,
+    }
+    clean = generate(out / "clean", **(defaults | arguments))
+    dirty = generate(out / "dirty", defects=rates, **(defaults | arguments))
+    return clean, dirty
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"fmt": "nem12"}, {"fmt": "nem12", "interval_minutes": 5, "files": 3}, {"fmt": "m2c-jsonl"}],
+    ids=["nem12", "nem12-5min-3files", "m2c-jsonl"],
+)
+def test_each_injected_defect_is_found_exactly_once_where_the_manifest_says(
+    tmp_path: Path, arguments: dict[str, Any]
+) -> None:
+    clean, dirty = _pair(tmp_path, RATES, **arguments)
+    found = _find(clean, dirty)
+    assert Counter(found) == Counter(_manifest_findings(dirty))
+    assert {f[0] for f in found} == set(DEFECT_KINDS)  # the rates are high enough for every kind
+    assert dirty.defect_counts() == Counter(f[0] for f in found)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(["nem12", "m2c-jsonl"]),
+    seed=st.integers(0, 2**32),
+    rates=st.dictionaries(st.sampled_from(DEFECT_KINDS), st.floats(0.0, 0.14), max_size=7),
+)
+def test_manifest_matches_the_data_for_any_rates(
+    fmt: str, seed: int, rates: dict[str, float]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        clean, dirty = _pair(Path(folder), rates, fmt=fmt, seed=seed, supply_points=3, days=6)
+        assert Counter(_find(clean, dirty)) == Counter(_manifest_findings(dirty))
+
+
+def test_zero_rates_inject_nothing_and_change_no_byte(tmp_path: Path) -> None:
+    clean, dirty = _pair(tmp_path, {kind: 0.0 for kind in DEFECT_KINDS})
+    assert dirty.defects == ()
+    assert [f.role for f in dirty.files] == ["original"]
+    assert [f.path.read_bytes() for f in dirty.files] == [f.path.read_bytes() for f in clean.files]
+    assert json.loads(dirty.manifest_path.read_text())["defects"] == []
+    assert {r.quality for r in _records(dirty, "original")} == {"A"}
+
+
+def _by_line(result: GenerationResult) -> dict[tuple[str, int], Record]:
+    records = _records(result, "original") + _records(result, "corrections")
+    return {(r.file, r.line): r for r in records}
+
+
+@pytest.mark.parametrize("fmt", ["nem12", "m2c-jsonl"])
+def test_defect_details_describe_the_line(tmp_path: Path, fmt: str) -> None:
+    clean, dirty = _pair(tmp_path, RATES, fmt=fmt)
+    truth = {r.key: r for r in _records(clean, "original")}
+    lines = _by_line(dirty)
+    for defect in dirty.defects:
+        detail, key = defect.detail, (defect.supply_point_id, defect.channel, str(defect.read_on))
+        if defect.kind == "gaps":
+            assert defect.line is None and detail["variant"] == "missing_channel_day"
+            assert all(r.key != key for r in lines.values())
+            continue
+        assert defect.line is not None
+        record = lines[(defect.file, defect.line)]
+        assert record.key == key
+        if defect.kind in ("spikes", "negatives"):
+            assert defect.interval is not None
+            assert detail["original"] == truth[key].values[defect.interval]
+            assert detail["value"] == record.values[defect.interval]
+            assert detail["interval_start_at"].endswith("Z")
+        if defect.kind == "spikes":
+            assert Decimal(detail["value"]) == Decimal(detail["original"]) * detail["factor"]
+        if defect.kind == "negatives":
+            assert Decimal(detail["value"]) < 0 and defect.channel in {"E1", "AI"}
+        if defect.kind == "estimates":
+            expected = detail["quality_method"] if fmt == "nem12" else detail["quality"]
+            assert record.quality == expected
+            assert (detail["quality"], detail["method"]) in {
+                ("E", "PREVIOUS_READ"),
+                ("S", "MANUAL_ADJ"),
+            }
+        if defect.kind == "malformed":
+            assert record.malformed
+            assert detail["variant"] in {"short", "long", "non_numeric", "truncated"}
+            if detail["variant"] in {"short", "long"}:
+                assert len(record.values) == detail["value_count"] != detail["expected"]
+        if defect.kind == "duplicates":
+            original = lines[(defect.file, detail["original_line"])]
+            assert original.key == key and detail["original_line"] < defect.line
+            if detail["variant"] == "exact":
+                assert record.values == original.values and defect.interval is None
+            else:
+                assert defect.interval is not None
+                assert record.values[defect.interval] == detail["value"]
+                assert original.values[defect.interval] == detail["original"] != detail["value"]
+        if defect.kind == "late_corrections":
+            original = lines[(detail["original_file"], detail["original_line"])]
+            assert original.key == key and original.values == truth[key].values
+            changed = _differing(record.values, original.values)
+            assert changed == detail["changed_intervals"]
+    kinds = Counter(d.kind for d in dirty.defects)
+    assert dict(kinds) == dirty.defect_counts() and set(kinds) == set(DEFECT_KINDS)
+
+
+def test_late_corrections_come_in_a_later_file_that_sorts_last(tmp_path: Path) -> None:
+    _, dirty = _pair(tmp_path, {"late_corrections": 0.2}, files=2)
+    names = [f.name for f in dirty.files]
+    assert names == ["nem12-00001.csv", "nem12-00002.csv", "nem12-00003-corrections.csv"]
+    assert sorted(names) == names
+    assert [f.role for f in dirty.files] == ["original", "original", "corrections"]
+    original_header = dirty.files[0].path.read_text().splitlines()[0].split(",")
+    corrections = dirty.files[2].path.read_text().splitlines()
+    assert corrections[0].split(",")[2] > original_header[2]
+    assert corrections[-1] == "900"
+    assert {d.file for d in dirty.defects} == {"nem12-00003-corrections.csv"}
+    assert dirty.files[2].records == len(dirty.defects) > 0
+
+
+def test_negatives_only_touch_import_channels(tmp_path: Path) -> None:
+    _, dirty = _pair(tmp_path, {"negatives": 1.0}, export_share=1.0)
+    assert {d.channel for d in dirty.defects} == {"E1"}
+    assert len(dirty.defects) == 8 * 12
+
+
+@pytest.mark.parametrize(
+    ("rates", "message"),
+    [
+        ({"gremlins": 0.1}, "unknown defect kinds"),
+        ({"gaps": -0.1}, "within"),
+        ({"gaps": 0.6, "spikes": 0.6}, "sum to <= 1"),
+    ],
+)
+def test_bad_rates_are_refused(tmp_path: Path, rates: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        generate(tmp_path, supply_points=1, days=1, start_on=date(2024, 1, 1), seed=1,
+                 defects=rates)  # fmt: skip
+    assert not any(tmp_path.iterdir())
