@@ -33,6 +33,7 @@ class Quality(StrEnum):
     NULL = "N"  # no value could be obtained
     DEEMED = "D"  # an agreed value with no reading behind it
     UNKNOWN = "U"  # the source did not say
+    MISSING = "M"  # not in this delivery (a partial day): merged with other deliveries of the day
 
 
 class Direction(StrEnum):
@@ -95,7 +96,10 @@ class ChannelDay:
 
     ``values[k]`` covers ``[day_start + k*interval, day_start + (k+1)*interval)`` in UTC, where
     ``day_start`` is local midnight in ``zone`` — so a UK clock-change day holds 46 or 50 half-hours.
-    ``source_flags`` keeps each source's quality text verbatim for audit.
+    ``source_flags`` keeps each source's quality text verbatim for audit. A source that delivers
+    only part of a day (MSCONS, Green Button, HH exports) marks the intervals it did not deliver
+    ``Quality.MISSING`` with value ``None``; interpretation merges them with the day's other
+    deliveries instead of overwriting.
     """
 
     supply_point_id: str
@@ -133,6 +137,10 @@ class ChannelDay:
     @property
     def span(self) -> Interval:
         return local_day(self.read_on, zone_named(self.zone))
+
+    @property
+    def complete(self) -> bool:
+        return Quality.MISSING not in self.qualities
 
     @property
     def identity_key(self) -> str:

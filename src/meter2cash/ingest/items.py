@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from meter2cash.domain.reads import ChannelDay, Rejection, SourceRef
+from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, Rejection, SourceRef
 from meter2cash.ingest.reasons import Reason
 
-#: One output of a parser, in file order. RegisterRead joins this union with NEM13 and friends.
-ParsedItem: TypeAlias = ChannelDay | Rejection
+#: One output of a parser, in file order. Interval data comes as whole local days (``ChannelDay``,
+#: partial days padded with ``Quality.MISSING``); ``IntervalRead`` carries an interval that does not
+#: fit a day's regular grid (MSCONS irregular intervals); ``RegisterRead`` a cumulative register.
+ParsedItem: TypeAlias = ChannelDay | IntervalRead | RegisterRead | Rejection
 
 #: A UTF-8 byte order mark as decoded text; parse_file drops it, direct callers may not.
 BOM = "\ufeff"
