@@ -7,16 +7,16 @@ consumer's effects and its committed log offset land in one transaction — the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
 from meter2cash.domain.billing import Bill, Determinant, DeterminantKind
 from meter2cash.domain.files import SourceFile
-from meter2cash.domain.reads import ChannelDay, Rejection
+from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, Rejection
 from meter2cash.domain.validation import IssueStatus, ValidationIssue
 
 
@@ -48,6 +48,18 @@ class LogRecord:
     idempotency_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One record to append (the arguments of ``EventLog.append``), for batch appends."""
+
+    stream: str
+    key: str
+    event_type: str
+    schema_version: int
+    payload: Mapping[str, Any]
+    idempotency_key: str
+
+
 class EventLog(Protocol):
     """Append-only streams of canonical events with per-consumer committed offsets."""
 
@@ -63,6 +75,11 @@ class EventLog(Protocol):
         """Append and return the offset; ``None`` when ``(stream, idempotency_key)`` is already there."""
         ...
 
+    def append_many(self, entries: Sequence[LogEntry]) -> list[int | None]:
+        """Append in order, exactly as ``append`` one by one would (a key repeated inside the
+        batch is a duplicate of its first occurrence): one offset or ``None`` per entry."""
+        ...
+
     def read(self, stream: str, after: int, limit: int) -> list[LogRecord]:
         """Records with offset > ``after``, in offset order, at most ``limit``."""
         ...
@@ -75,6 +92,10 @@ class EventLog(Protocol):
     def end_offset(self, stream: str) -> int:
         """The highest offset in the stream (0 when empty)."""
         ...
+
+
+#: (supply point id, channel, local day): the identity of a channel-day across versions.
+DayKey = tuple[str, str, date]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +128,15 @@ class IntervalStore(Protocol):
     """Channel-day rows, versioned: an identical re-send is a no-op, a changed one a new version."""
 
     def put(self, day: ChannelDay) -> PutResult: ...
+    def put_many(self, days: Sequence[tuple[ChannelDay, bool]]) -> list[PutResult]:
+        """``put`` then ``set_billable`` for each (day, billable) in order, in a few statements;
+        an "unchanged" day keeps its stored billability."""
+        ...
+
+    def latest_of(self, keys: Iterable[DayKey]) -> dict[DayKey, StoredChannelDay]:
+        """The latest version of each (supply point, channel, day) key that has one."""
+        ...
+
     def set_billable(self, channel_day_id: int, billable: bool) -> None: ...
     def get(self, channel_day_id: int) -> StoredChannelDay: ...
     def latest(
@@ -120,6 +150,66 @@ class IntervalStore(Protocol):
     ) -> list[StoredChannelDay]: ...
     def supply_point_ids(self) -> list[str]: ...
     def counts(self) -> IntervalCounts: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRegisterRead:
+    id: int
+    version: int
+    superseded_by: int | None
+    read: RegisterRead
+
+
+class RegisterReadStore(Protocol):
+    """Register (dial) reads, versioned by (supply point, meter serial, register, ``read_at``): an
+    identical re-send (same value, unit, quality, method, reason and read type) is a no-op, a
+    changed one a new version with the previous one kept and marked superseded.
+
+    Values are held as exact micro-units, as in :class:`IntervalStore`: one with more than six
+    decimal places is refused with ``PrecisionError`` (never rounded), and values read back
+    normalised (``1.50`` as ``1.5``, equal as a ``Decimal``). Naive bounds are a ``DomainError``.
+    """
+
+    def put(self, read: RegisterRead) -> PutResult: ...
+    def get(self, register_read_id: int) -> StoredRegisterRead: ...
+    def latest(
+        self, supply_point_id: str, from_at: datetime, to_at: datetime
+    ) -> list[StoredRegisterRead]:
+        """Latest versions with ``from_at <= read_at < to_at``, ordered by meter serial, register,
+        then ``read_at``."""
+        ...
+
+    def count(self) -> int:
+        """How many register reads there are (latest versions only)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIntervalRead:
+    id: int
+    version: int
+    superseded_by: int | None
+    read: IntervalRead
+
+
+class IntervalReadStore(Protocol):
+    """Single intervals that fit no channel-day grid, versioned by (supply point, channel, interval
+    start, interval end): same content (energy, unit, quality, method, reason) is a no-op, a change
+    a new version with the previous one kept and marked superseded. Energy is held as in
+    :class:`RegisterReadStore` (exact micro-units; ``None`` stays ``None``)."""
+
+    def put(self, read: IntervalRead) -> PutResult: ...
+    def get(self, interval_read_id: int) -> StoredIntervalRead: ...
+    def latest(
+        self, supply_point_id: str, from_at: datetime, to_at: datetime
+    ) -> list[StoredIntervalRead]:
+        """Latest versions whose interval *starts* in ``[from_at, to_at)``, ordered by channel,
+        start, then end."""
+        ...
+
+    def count(self) -> int:
+        """How many intervals there are (latest versions only)."""
+        ...
 
 
 class FileRegistry(Protocol):
@@ -168,6 +258,10 @@ class DeterminantStore(Protocol):
         version (the previous one kept) and ``True``."""
         ...
 
+    def put_many(self, determinants: Sequence[Determinant]) -> list[tuple[StoredDeterminant, bool]]:
+        """``put`` for each, in order, in a few statements."""
+        ...
+
     def get(self, determinant_id: int) -> StoredDeterminant: ...
     def latest(
         self,
@@ -194,6 +288,8 @@ class UnitOfWork(Protocol):
     rejections: RejectionStore
     log: EventLog
     intervals: IntervalStore
+    register_reads: RegisterReadStore
+    interval_reads: IntervalReadStore
     issues: IssueStore
     determinants: DeterminantStore
     bills: BillStore

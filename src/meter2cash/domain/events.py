@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from meter2cash.domain.reads import ChannelDay, RegisterRead, SourceRef
+from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, SourceRef
 from meter2cash.domain.time import require_utc
 
 
@@ -34,6 +34,18 @@ class ReadsReceived:
     SCHEMA_VERSION: ClassVar[int] = 1
 
     channel_day: ChannelDay
+    file_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalReadReceived:
+    """A single interval that does not fit a channel-day's regular grid (e.g. an MSCONS irregular
+    interval) arrived from a source."""
+
+    EVENT_TYPE: ClassVar[str] = "interval_read_received"
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    read: IntervalRead
     file_name: str
 
 
@@ -178,6 +190,7 @@ class BillIssued:
 #: Every canonical event type, for schema generation and payload decoding.
 EVENT_TYPES: tuple[type, ...] = (
     ReadsReceived,
+    IntervalReadReceived,
     RegisterReadReceived,
     MeterConfigurationChanged,
     ClockSynchronised,

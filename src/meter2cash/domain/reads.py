@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from meter2cash.domain.errors import DomainError
 from meter2cash.domain.keys import stable_key
@@ -82,15 +82,19 @@ class IntervalRead:
     @property
     def identity_key(self) -> str:
         """Same for every version of this interval: what a correction corrects."""
-        return stable_key("interval", self.supply_point_id, self.channel, self.interval.start)
+        return stable_key(
+            "interval", self.supply_point_id, self.channel, self.interval.start, self.interval.end
+        )
 
     @property
     def idempotency_key(self) -> str:
         """Same only for an identical re-send: differing value or flags make a new version."""
-        return stable_key(self.identity_key, self.energy, self.quality, self.method, self.reason)
+        return stable_key(
+            self.identity_key, self.energy, self.unit, self.quality, self.method, self.reason
+        )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: content_key is cached per instance
 class ChannelDay:
     """A local day of interval values for one channel of one supply point.
 
@@ -146,7 +150,7 @@ class ChannelDay:
     def identity_key(self) -> str:
         return stable_key("channel-day", self.supply_point_id, self.channel, self.read_on)
 
-    @property
+    @cached_property
     def content_key(self) -> str:
         """Equal for an identical re-send; any change of value, flag or interval length differs."""
         return stable_key(
@@ -203,7 +207,10 @@ class RegisterRead:
             self.register_id,
             self.read_at,
             self.value,
+            self.unit,
             self.quality,
+            self.method,
+            self.reason,
             self.read_type,
         )
 
@@ -221,7 +228,11 @@ class Rejection:
     @property
     def idempotency_key(self) -> str:
         return stable_key(
-            "rejection", self.source.file_id, self.source.segment, self.source.line, self.reason_code
+            "rejection",
+            self.source.file_id,
+            self.source.segment,
+            self.source.line,
+            self.reason_code,
         )
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from meter2cash.ingest.items import ParsedItem
 from meter2cash.ingest.jsonl import parse_jsonl
 from meter2cash.ingest.nem12 import parse_nem12
 from meter2cash.ingest.reasons import Reason
-from meter2cash.ingest.sources import FORMATS, Format, detect_format, parse_file
+from meter2cash.ingest.sources import FORMATS, Format, detect_format, format_names, parse_file
 
 __all__ = [
     "FORMATS",
@@ -16,6 +16,7 @@ __all__ = [
     "ParsedItem",
     "Reason",
     "detect_format",
+    "format_names",
     "parse_file",
     "parse_jsonl",
     "parse_nem12",

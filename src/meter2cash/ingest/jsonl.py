@@ -24,6 +24,7 @@ from meter2cash.domain.reads import ChannelDay
 from meter2cash.domain.time import intervals_in_day, zone_named
 from meter2cash.ingest.items import BOM, ParsedItem, Problem, Rejecter, undecodable
 from meter2cash.ingest.reasons import Reason
+from meter2cash.ingest.textio import binary_parser
 
 # JSON numbers (if a writer used them instead of strings) decode straight from their text to
 # Decimal: exact, never through a binary float.
@@ -97,3 +98,19 @@ def _value_problem(day: ChannelDay) -> Problem | None:
                 f"interval {k} value {value} has more than 6 decimal places of {day.unit}",
             )
     return None
+
+
+def recognises(first_line: str, head: str, file_name: str) -> bool:
+    """A canonical JSONL file starts with a JSON object holding a channel-day's fields."""
+    if not first_line.startswith("{"):
+        return False
+    complete = "\n" in head or len(head) < 64 * 1024
+    if not complete:  # a line longer than the head: the opening brace is all there is to go by
+        return True
+    try:
+        return isinstance(msgspec.json.decode(first_line), dict)
+    except msgspec.DecodeError:
+        return False
+
+
+parse = binary_parser(parse_jsonl)

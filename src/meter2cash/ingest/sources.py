@@ -8,104 +8,118 @@ content, so a bad file in a batch is recorded and the batch goes on.
 
 from __future__ import annotations
 
-import io
+import importlib
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import IO
-
-import msgspec
+from types import ModuleType
+from typing import IO, Protocol
 
 from meter2cash.domain.errors import InputError
 from meter2cash.ingest.items import ParsedItem, Rejecter
-from meter2cash.ingest.jsonl import parse_jsonl
-from meter2cash.ingest.nem12 import parse_nem12
 from meter2cash.ingest.reasons import Reason
 
-__all__ = ["FORMATS", "Format", "ParsedItem", "detect_format", "parse_file"]
+__all__ = ["FORMATS", "Format", "ParsedItem", "detect_format", "format_names", "parse_file"]
 
 #: How much of a file detection reads: a whole 5-minute NEM12 300 record or canonical JSON line.
 HEAD_BYTES = 64 * 1024
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; an empty archive's directory
 _BOM = b"\xef\xbb\xbf"
 
-Parser = Callable[[Iterable[str], str, str, str | None], Iterator[ParsedItem]]
+Parser = Callable[[IO[bytes], str, str, str | None], Iterator[ParsedItem]]
+
+
+class FormatModule(Protocol):
+    """What a format's module exposes (see ingest/README.md)."""
+
+    def recognises(self, first_line: str, head: str, file_name: str) -> bool: ...
+    def parse(
+        self, binary: IO[bytes], file_id: str, file_name: str, segment: str | None
+    ) -> Iterator[ParsedItem]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Format:
-    """A registered format: how to recognise its first record and, once supported, its parser."""
+    """A registered format: a module exposing ``recognises`` and ``parse``, imported on first use.
+
+    Order in :data:`FORMATS` is detection order: the most specific first records first. A format
+    with ``auto=False`` is never detected (a generic CSV needs its column mapping).
+    """
 
     name: str
     title: str
-    recognises: Callable[[str, bool], bool]  # (first non-blank line, whether it is complete)
-    parse: Parser | None = None  # None: recognised but not supported yet
-
-
-def _nem12(first: str, complete: bool) -> bool:
-    # A header-less file starting at a 200 record is still NEM12 (seen in Powercor exports); the
-    # parser rejects the missing header precisely rather than the whole file as unknown.
-    return first.upper().startswith("100,NEM12") or (
-        first.startswith("200,") and first.count(",") >= 8
-    )
-
-
-def _nem13(first: str, complete: bool) -> bool:
-    return first.upper().startswith("100,NEM13")
-
-
-def _json_object(first: str, complete: bool) -> bool:
-    if not first.startswith("{"):
-        return False
-    if not complete:  # a line longer than the head: the opening brace is all there is to go by
-        return True
-    try:
-        return isinstance(msgspec.json.decode(first), dict)
-    except msgspec.DecodeError:
-        return False
+    module: str
+    auto: bool = True
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("nem12", "AEMO NEM12 interval data", _nem12, parse_nem12),
-    Format("nem13", "NEM13 (accumulation meter data)", _nem13),
-    Format("m2c-jsonl", "canonical ChannelDay JSON lines", _json_object, parse_jsonl),
+    Format("nem12", "AEMO NEM12 interval data", "meter2cash.ingest.nem12"),
+    Format("nem13", "AEMO NEM13 accumulation data", "meter2cash.ingest.nem13"),
+    Format("mscons", "BDEW EDIFACT MSCONS", "meter2cash.ingest.mscons"),
+    Format("dtc", "UK DTC flows (D0010)", "meter2cash.ingest.dtc"),
+    Format("espi", "Green Button / NAESB ESPI XML", "meter2cash.ingest.espi"),
+    Format("stark-df2", "Stark DF2 half-hourly export", "meter2cash.ingest.ukhh.df2"),
+    Format("uk-hh-csv", "UK settlement-period CSV", "meter2cash.ingest.ukhh.settlement_csv"),
+    Format("m2c-jsonl", "canonical ChannelDay JSON lines", "meter2cash.ingest.jsonl"),
+    Format("csv", "generic CSV with a column mapping", "meter2cash.ingest.csvmap", auto=False),
 )
 _BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 
 
-def detect_format(head: bytes, name: str) -> str | None:
-    """The registered format whose first record ``head`` starts with, or None.
+@cache
+def _module(fmt: Format) -> ModuleType | None:
+    """The format's module, or None while that format is not part of this build."""
+    try:
+        return importlib.import_module(fmt.module)
+    except ModuleNotFoundError as exc:
+        if exc.name and fmt.module.startswith(exc.name):
+            return None
+        raise
 
-    ``name`` is the file's display name; no registered format needs it yet (formats named only by
-    their file name, like some UK flows, will).
-    """
+
+def format_names() -> list[str]:
+    """Names of the formats this build can parse."""
+    return [fmt.name for fmt in FORMATS if _module(fmt) is not None]
+
+
+def detect_format(head: bytes, name: str) -> str | None:
+    """The first registered format that recognises ``head`` (the file's first bytes), or None."""
     first = _first_record(head)
-    return None if first is None else _recognised(first)
+    return None if first is None else _recognised(first, head, name)
 
 
 def parse_file(
-    path: Path, file_id: str, display_name: str, fmt: str = "auto"
+    path: Path,
+    file_id: str,
+    display_name: str,
+    fmt: str = "auto",
+    parser: Parser | None = None,
 ) -> Iterator[ParsedItem]:
-    """Parse a plain file or each member of a ZIP archive, line by line.
+    """Parse a plain file or each member of a ZIP archive, streaming.
 
     Members are parsed in archive order, each named ``archive.zip!member`` with the member name as
     the source segment; line numbers count within the member. ``fmt`` forces a registered format
-    instead of detecting one per file/member.
+    instead of detecting one per file/member; ``parser`` supplies a configured parser (a generic
+    CSV with its mapping) and wins over both.
     """
-    if fmt != "auto" and fmt not in _BY_NAME:
-        raise InputError(f"unknown format {fmt!r}; known: auto, {', '.join(_BY_NAME)}")
+    if parser is None and fmt != "auto":
+        if fmt not in _BY_NAME or _module(_BY_NAME[fmt]) is None:
+            raise InputError(f"unknown format {fmt!r}; known: auto, {', '.join(format_names())}")
+        if fmt == "csv":
+            raise InputError("--format csv needs a column mapping (--mapping FILE)")
     with path.open("rb") as raw:
         head = raw.read(HEAD_BYTES)
         if head[:4] in _ZIP_MAGIC:
-            yield from _parse_archive(raw, file_id, display_name, fmt)
+            yield from _parse_archive(raw, file_id, display_name, fmt, parser)
             return
         raw.seek(0)
-        yield from _parse_stream(raw, head, Rejecter(file_id, display_name), fmt)
+        yield from _parse_stream(raw, head, Rejecter(file_id, display_name), fmt, parser)
 
 
 def _parse_archive(
-    raw: IO[bytes], file_id: str, display_name: str, fmt: str
+    raw: IO[bytes], file_id: str, display_name: str, fmt: str, parser: Parser | None
 ) -> Iterator[ParsedItem]:
     archive_rejecter = Rejecter(file_id, display_name)
     try:
@@ -128,7 +142,7 @@ def _parse_archive(
                 continue
             try:
                 with archive.open(info) as member:
-                    yield from _parse_stream(member, head, reject, fmt)
+                    yield from _parse_stream(member, head, reject, fmt, parser)
             except (zipfile.BadZipFile, EOFError) as exc:
                 # A CRC mismatch shows only at the member's end, after its records went out.
                 yield reject(
@@ -140,42 +154,45 @@ def _parse_archive(
 
 
 def _parse_stream(
-    binary: IO[bytes], head: bytes, reject: Rejecter, fmt: str
+    binary: IO[bytes], head: bytes, reject: Rejecter, fmt: str, parser: Parser | None
 ) -> Iterator[ParsedItem]:
     first = _first_record(head)
     if first is None:
         yield reject(1, Reason.EMPTY_FILE, "the file has no records", "")
         return
     line, text, _complete = first
+    if parser is not None:
+        yield from parser(binary, reject.file_id, reject.file_name, reject.segment)
+        return
     name = fmt
     if fmt == "auto":
-        detected = _recognised(first)
+        detected = _recognised(first, head, reject.file_name)
         if detected is None:
+            known = ", ".join(f for f in format_names() if _BY_NAME[f].auto)
             yield reject(
                 line,
                 Reason.UNKNOWN_FORMAT,
-                f"not a recognised format: first record {text[:40]!r} is neither a "
-                "'100,NEM12' header nor a JSON object",
+                f"not a recognised format (tried {known}); first record {text[:40]!r}",
                 text,
             )
             return
         name = detected
-    chosen = _BY_NAME[name]
-    if chosen.parse is None:
-        yield reject(line, Reason.UNSUPPORTED_FORMAT, f"{chosen.title} is not supported yet", text)
+    module = _module(_BY_NAME[name])
+    if module is None:
+        title = _BY_NAME[name].title
+        yield reject(line, Reason.UNSUPPORTED_FORMAT, f"{title} is not supported yet", text)
         return
-    # Universal newlines (CRLF, CR), a UTF-8 BOM dropped, and bytes that are not UTF-8 carried as
-    # lone surrogates so that the parser rejects just their line.
-    lines = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline=None)
-    try:
-        yield from chosen.parse(lines, reject.file_id, reject.file_name, reject.segment)
-    finally:
-        lines.detach()  # the caller owns (and closes) the binary stream
+    yield from module.parse(binary, reject.file_id, reject.file_name, reject.segment)
 
 
-def _recognised(first: tuple[int, str, bool]) -> str | None:
-    _line, text, complete = first
-    return next((fmt.name for fmt in FORMATS if fmt.recognises(text, complete)), None)
+def _recognised(first: tuple[int, str, bool], head: bytes, file_name: str) -> str | None:
+    _line, text, _complete = first
+    decoded = head.removeprefix(_BOM).decode("utf-8", errors="replace")
+    for fmt in FORMATS:
+        module = _module(fmt) if fmt.auto else None
+        if module is not None and module.recognises(text, decoded, file_name):
+            return fmt.name
+    return None
 
 
 def _first_record(head: bytes) -> tuple[int, str, bool] | None:

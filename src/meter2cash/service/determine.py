@@ -16,39 +16,60 @@ from meter2cash.domain.events import ConsumptionCurated, DeterminantsComputed
 from meter2cash.domain.keys import stable_key
 from meter2cash.domain.time import month_of, next_month
 from meter2cash.ports import UnitOfWork, UnitOfWorkFactory
-from meter2cash.service.streams import CURATED, DETERMINANTS, append_event
+from meter2cash.service.streams import CURATED, DETERMINANTS, entry
 
 CONSUMER = "determine"
 BATCH = 5_000
 
 
-def _recompute(uow: UnitOfWork, supply_point_id: str, month_on: date) -> None:
+def _month(
+    uow: UnitOfWork, supply_point_id: str, month_on: date, previous: list[Determinant]
+) -> tuple[str, list[Determinant]] | None:
+    """The month's fresh determinants plus zero versions retiring the ones that lost their data."""
     end_on = next_month(month_on)
     stored = uow.intervals.latest(supply_point_id, month_on, end_on)
     if not stored:
-        return
-    market = stored[0].channel_day.market
-    fresh = month_determinants(
-        supply_point_id, month_on, (CuratedDay(s.id, s.channel_day, s.billable) for s in stored)
-    )
+        return None
+    curated = (CuratedDay(s.id, s.channel_day, s.billable) for s in stored)
+    fresh = month_determinants(supply_point_id, month_on, curated)
     fresh_keys = {d.natural_key for d in fresh}
     retired = [
         Determinant(old.supply_point_id, old.channel, old.kind, old.period_on, 0, old.unit, ())
-        for old in (s.determinant for s in uow.determinants.latest(supply_point_id))
+        for old in previous
         if month_on <= old.period_on < end_on
         and old.natural_key not in fresh_keys
         and old.quantity_micro != 0
     ]
-    changed = False
-    ids: list[int] = []
-    for determinant in fresh + retired:
-        row, was_changed = uow.determinants.put(determinant)
-        ids.append(row.id)
-        changed |= was_changed
-    if changed:
-        event = DeterminantsComputed(supply_point_id, market, month_on, tuple(sorted(ids)))
-        key = stable_key("determinants", supply_point_id, month_on, *sorted(ids))
-        append_event(uow.log, DETERMINANTS, supply_point_id, event, key)
+    return stored[0].channel_day.market, fresh + retired
+
+
+def _recompute(uow: UnitOfWork, dirty: set[tuple[str, date]]) -> None:
+    """Recompute every dirty month; store all determinants in one batch; announce changed months."""
+    previous: dict[str, list[Determinant]] = {}
+    months: list[tuple[str, date, str, int]] = []  # supply point, month, market, count
+    batch: list[Determinant] = []
+    for supply_point_id, month_on in sorted(dirty):
+        if supply_point_id not in previous:
+            previous[supply_point_id] = [
+                s.determinant for s in uow.determinants.latest(supply_point_id)
+            ]
+        computed = _month(uow, supply_point_id, month_on, previous[supply_point_id])
+        if computed is None:
+            continue
+        market, determinants = computed
+        months.append((supply_point_id, month_on, market, len(determinants)))
+        batch.extend(determinants)
+    results = iter(uow.determinants.put_many(batch))
+    entries = []
+    for supply_point_id, month_on, market, count in months:
+        stored = [next(results) for _ in range(count)]
+        if not any(changed for _, changed in stored):
+            continue
+        ids = tuple(sorted(row.id for row, _ in stored))
+        event = DeterminantsComputed(supply_point_id, market, month_on, ids)
+        key = stable_key("determinants", supply_point_id, month_on, *ids)
+        entries.append(entry(DETERMINANTS, supply_point_id, event, key))
+    uow.log.append_many(entries)
 
 
 def run_determine(uow_factory: UnitOfWorkFactory, batch: int = BATCH) -> int:
@@ -66,8 +87,7 @@ def run_determine(uow_factory: UnitOfWorkFactory, batch: int = BATCH) -> int:
                     record.event_type, record.payload
                 )
                 dirty.add((event.supply_point_id, month_of(event.read_on)))
-            for supply_point_id, month_on in sorted(dirty):
-                _recompute(uow, supply_point_id, month_on)
+            _recompute(uow, dirty)
             recomputed += len(dirty)
             uow.log.commit(CONSUMER, CURATED, records[-1].offset)
             uow.commit()

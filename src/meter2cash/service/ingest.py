@@ -14,13 +14,19 @@ from datetime import datetime
 from pathlib import Path
 
 from meter2cash.domain.errors import InputError
-from meter2cash.domain.events import ReadRejected, ReadsReceived
+from meter2cash.domain.events import (
+    IntervalReadReceived,
+    ReadRejected,
+    ReadsReceived,
+    RegisterReadReceived,
+)
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.keys import stable_key
-from meter2cash.domain.reads import ChannelDay, Rejection
-from meter2cash.ingest.sources import detect_format, parse_file
+from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, Rejection
+from meter2cash.ingest import ParsedItem
+from meter2cash.ingest.sources import Parser, detect_format, parse_file
 from meter2cash.ports import RawArchive, UnitOfWorkFactory
-from meter2cash.service.streams import RAW, REJECTED, append_event
+from meter2cash.service.streams import RAW, REJECTED, entry
 
 BATCH = 2_000
 
@@ -52,8 +58,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _batches(items: Iterator[ChannelDay | Rejection]) -> Iterator[list[ChannelDay | Rejection]]:
-    batch: list[ChannelDay | Rejection] = []
+def _batches(items: Iterator[ParsedItem]) -> Iterator[list[ParsedItem]]:
+    batch: list[ParsedItem] = []
     for item in items:
         batch.append(item)
         if len(batch) >= BATCH:
@@ -68,6 +74,7 @@ def ingest_file(
     archive: RawArchive,
     received_at: datetime,
     fmt: str = "auto",
+    parser: Parser | None = None,
 ) -> FileOutcome:
     archived = archive.put_file(path)
     with uow_factory() as uow:
@@ -77,30 +84,31 @@ def ingest_file(
     with archived.path.open("rb") as handle:
         detected = detect_format(handle.read(4096), path.name) if fmt == "auto" else fmt
     outcome = FileOutcome(path.name, archived.file_id, detected or "unknown", "ingested")
-    items = parse_file(archived.path, archived.file_id, path.name, fmt)
+    items = parse_file(archived.path, archived.file_id, path.name, fmt, parser)
     for batch in _batches(items):
+        rejections = [item for item in batch if isinstance(item, Rejection)]
+        records = [item for item in batch if not isinstance(item, Rejection)]
+        entries = [
+            entry(REJECTED, archived.file_id,
+                  ReadRejected(r.source, r.file_name, r.reason_code, r.message),
+                  r.idempotency_key)
+            for r in rejections
+        ]  # fmt: skip
+        for record in records:
+            # Keyed by content *and* file: an exact repeat inside one file is absorbed here,
+            # while the same content in a later file still reaches interpretation (which finds
+            # it unchanged, or restores it after an intervening correction).
+            event, content = _event(record, path.name)
+            key = stable_key(content, archived.file_id)
+            entries.append(entry(RAW, record.supply_point_id, event, key))
         with uow_factory() as uow:
-            for item in batch:
-                if isinstance(item, Rejection):
-                    outcome.rejected += 1
-                    outcome.rejections.append(item)
-                    uow.rejections.add([item])
-                    event = ReadRejected(
-                        item.source, item.file_name, item.reason_code, item.message
-                    )
-                    append_event(uow.log, REJECTED, archived.file_id, event, item.idempotency_key)
-                    continue
-                outcome.records += 1
-                # Keyed by content *and* file: an exact repeat inside one file is absorbed here,
-                # while the same content in a later file still reaches interpretation (which
-                # finds it unchanged, or restores it after an intervening correction).
-                key = stable_key(item.content_key, archived.file_id)
-                offset = append_event(
-                    uow.log, RAW, item.supply_point_id, ReadsReceived(item, path.name), key
-                )
-                if offset is None:
-                    outcome.duplicates += 1
+            uow.rejections.add(rejections)
+            offsets = uow.log.append_many(entries)
             uow.commit()
+        outcome.rejected += len(rejections)
+        outcome.rejections.extend(rejections)
+        outcome.records += len(records)
+        outcome.duplicates += sum(offset is None for offset in offsets[len(rejections) :])
     with uow_factory() as uow:
         uow.files.add(
             SourceFile(
@@ -115,6 +123,16 @@ def ingest_file(
         )
         uow.commit()
     return outcome
+
+
+def _event(
+    item: ChannelDay | IntervalRead | RegisterRead, file_name: str
+) -> tuple[ReadsReceived | IntervalReadReceived | RegisterReadReceived, str]:
+    if isinstance(item, ChannelDay):
+        return ReadsReceived(item, file_name), item.content_key
+    if isinstance(item, IntervalRead):
+        return IntervalReadReceived(item, file_name), item.idempotency_key
+    return RegisterReadReceived(item, file_name), item.idempotency_key
 
 
 def rejection_reasons(outcomes: Iterable[FileOutcome]) -> Counter[str]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from meter2cash.domain.billing import FlatTariff
+from meter2cash.ingest.sources import Parser
 from meter2cash.ports import RawArchive, UnitOfWorkFactory
 from meter2cash.service.determine import run_determine
 from meter2cash.service.ingest import FileOutcome, expand_paths, ingest_file
@@ -53,8 +54,9 @@ def run_chain(
     tariffs: dict[str, FlatTariff],
     received_at: datetime,
     fmt: str = "auto",
+    parser: Parser | None = None,
 ) -> RunReport:
     report = RunReport()
     for path in expand_paths(paths):
-        report.files.append(ingest_file(path, uow_factory, archive, received_at, fmt))
+        report.files.append(ingest_file(path, uow_factory, archive, received_at, fmt, parser))
     return process_pending(uow_factory, tariffs, report)

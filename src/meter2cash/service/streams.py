@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from meter2cash import codec
-from meter2cash.ports import EventLog
+from meter2cash.ports import EventLog, LogEntry
 
 RAW = "raw.reads"
 REJECTED = "raw.rejected"
@@ -29,3 +29,11 @@ def append_event(
         codec.event_payload(event),
         idempotency_key,
     )
+
+
+def entry(stream: str, key: str, event: Any, idempotency_key: str) -> LogEntry:
+    """A log entry for ``event`` (for ``EventLog.append_many``)."""
+    return LogEntry(
+        stream, key, event.EVENT_TYPE, event.SCHEMA_VERSION, codec.event_payload(event),
+        idempotency_key,
+    )  # fmt: skip

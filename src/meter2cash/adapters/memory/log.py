@@ -7,12 +7,12 @@ from __future__ import annotations
 import bisect
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from meter2cash.adapters.memory.state import MemoryState
-from meter2cash.ports import LogRecord
+from meter2cash.ports import LogEntry, LogRecord
 
 
 class MemoryEventLog:
@@ -41,6 +41,13 @@ class MemoryEventLog:
         self._s.streams.setdefault(stream, []).append(record)
         self._s.log_keys.add((stream, idempotency_key))
         return record.offset
+
+    def append_many(self, entries: Sequence[LogEntry]) -> list[int | None]:
+        return [
+            self.append(e.stream, e.key, e.event_type, e.schema_version, e.payload,
+                        e.idempotency_key)
+            for e in entries
+        ]  # fmt: skip
 
     def read(self, stream: str, after: int, limit: int) -> list[LogRecord]:
         records = self._s.streams.get(stream, [])

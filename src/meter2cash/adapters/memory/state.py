@@ -10,11 +10,18 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 
+from meter2cash.adapters.read_keys import IntervalKey, RegisterKey
 from meter2cash.domain.billing import Bill
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.reads import Rejection
 from meter2cash.domain.validation import ValidationIssue
-from meter2cash.ports import LogRecord, StoredChannelDay, StoredDeterminant
+from meter2cash.ports import (
+    LogRecord,
+    StoredChannelDay,
+    StoredDeterminant,
+    StoredIntervalRead,
+    StoredRegisterRead,
+)
 
 DayKey = tuple[str, str, date]  # (supply_point_id, channel, read_on)
 
@@ -32,6 +39,12 @@ class MemoryState:
     channel_days: dict[int, StoredChannelDay] = field(default_factory=dict)
     day_versions: dict[DayKey, tuple[int, ...]] = field(default_factory=dict)
     last_channel_day_id: int = 0
+    register_reads: dict[int, StoredRegisterRead] = field(default_factory=dict)
+    register_read_versions: dict[RegisterKey, tuple[int, ...]] = field(default_factory=dict)
+    last_register_read_id: int = 0
+    interval_reads: dict[int, StoredIntervalRead] = field(default_factory=dict)
+    interval_read_versions: dict[IntervalKey, tuple[int, ...]] = field(default_factory=dict)
+    last_interval_read_id: int = 0
     issues: dict[int, ValidationIssue] = field(default_factory=dict)
     issue_ids: dict[str, int] = field(default_factory=dict)
     last_issue_id: int = 0
@@ -54,6 +67,12 @@ class MemoryState:
             channel_days=dict(self.channel_days),
             day_versions=dict(self.day_versions),
             last_channel_day_id=self.last_channel_day_id,
+            register_reads=dict(self.register_reads),
+            register_read_versions=dict(self.register_read_versions),
+            last_register_read_id=self.last_register_read_id,
+            interval_reads=dict(self.interval_reads),
+            interval_read_versions=dict(self.interval_read_versions),
+            last_interval_read_id=self.last_interval_read_id,
             issues=dict(self.issues),
             issue_ids=dict(self.issue_ids),
             last_issue_id=self.last_issue_id,

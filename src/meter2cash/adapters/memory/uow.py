@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Self
 
 from meter2cash.adapters.memory.log import MemoryEventLog
+from meter2cash.adapters.memory.reads import MemoryIntervalReadStore, MemoryRegisterReadStore
 from meter2cash.adapters.memory.records import (
     MemoryBillStore,
     MemoryFileRegistry,
@@ -26,8 +27,10 @@ from meter2cash.ports import (
     DeterminantStore,
     EventLog,
     FileRegistry,
+    IntervalReadStore,
     IntervalStore,
     IssueStore,
+    RegisterReadStore,
     RejectionStore,
 )
 
@@ -45,6 +48,8 @@ class MemoryUnitOfWork:
     rejections: RejectionStore
     log: EventLog
     intervals: IntervalStore
+    register_reads: RegisterReadStore
+    interval_reads: IntervalReadStore
     issues: IssueStore
     determinants: DeterminantStore
     bills: BillStore
@@ -61,6 +66,8 @@ class MemoryUnitOfWork:
         self.rejections = MemoryRejectionStore(work)
         self.log = MemoryEventLog(work)
         self.intervals = MemoryIntervalStore(work)
+        self.register_reads = MemoryRegisterReadStore(work)
+        self.interval_reads = MemoryIntervalReadStore(work)
         self.issues = MemoryIssueStore(work)
         self.determinants = MemoryDeterminantStore(work)
         self.bills = MemoryBillStore(work)

@@ -6,6 +6,7 @@ a different one becomes a new version and the previous one is kept, marked as su
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -14,7 +15,13 @@ from meter2cash.adapters.ordering import channel_day_order, determinant_order
 from meter2cash.domain.billing import Determinant, DeterminantKind
 from meter2cash.domain.errors import NotFoundError
 from meter2cash.domain.reads import ChannelDay, Quality
-from meter2cash.ports import IntervalCounts, PutResult, StoredChannelDay, StoredDeterminant
+from meter2cash.ports import (
+    DayKey,
+    IntervalCounts,
+    PutResult,
+    StoredChannelDay,
+    StoredDeterminant,
+)
 
 
 class MemoryIntervalStore:
@@ -37,6 +44,23 @@ class MemoryIntervalStore:
             return PutResult("new", new_id, version)
         self._s.channel_days[previous.id] = replace(previous, superseded_by=new_id)
         return PutResult("corrected", new_id, version, previous.id)
+
+    def put_many(self, days: Sequence[tuple[ChannelDay, bool]]) -> list[PutResult]:
+        results = []
+        for day, billable in days:
+            result = self.put(day)
+            if result.outcome != "unchanged":
+                self.set_billable(result.id, billable)
+            results.append(result)
+        return results
+
+    def latest_of(self, keys: Iterable[DayKey]) -> dict[DayKey, StoredChannelDay]:
+        found: dict[DayKey, StoredChannelDay] = {}
+        for key in keys:
+            ids = self._s.day_versions.get(key)
+            if ids:
+                found[key] = self._s.channel_days[ids[-1]]
+        return found
 
     def set_billable(self, channel_day_id: int, billable: bool) -> None:
         stored = self.get(channel_day_id)
@@ -95,6 +119,9 @@ class MemoryDeterminantStore:
         self._s.determinants[stored.id] = stored
         self._s.determinant_versions[determinant.natural_key] = (*ids, stored.id)
         return stored, True
+
+    def put_many(self, determinants: Sequence[Determinant]) -> list[tuple[StoredDeterminant, bool]]:
+        return [self.put(determinant) for determinant in determinants]
 
     def get(self, determinant_id: int) -> StoredDeterminant:
         try:

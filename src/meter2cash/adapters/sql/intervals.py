@@ -8,19 +8,29 @@ counts need no JSON.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from meter2cash.adapters.ordering import channel_day_order
+from meter2cash.adapters.sql.batch import (
+    Current,
+    chunked,
+    insert_returning_ids,
+    link_superseded,
+    plan_versions,
+    resolve,
+)
 from meter2cash.adapters.sql.tables import channel_days
 from meter2cash.domain.errors import NotFoundError
 from meter2cash.domain.quantity import Unit, from_micro, to_micro
 from meter2cash.domain.reads import ChannelDay, Direction, Quality, SourceRef
-from meter2cash.ports import IntervalCounts, PutResult, StoredChannelDay
+from meter2cash.ports import DayKey, IntervalCounts, PutResult, StoredChannelDay
 
 _c = channel_days.c
+_key = sa.tuple_(_c.supply_point_id, _c.channel, _c.read_on)
 
 
 def channel_day_row(day: ChannelDay) -> dict[str, Any]:
@@ -97,6 +107,51 @@ class SqlIntervalStore:
             sa.update(channel_days).where(_c.id == previous.id).values(superseded_by=new_id)
         )
         return PutResult("corrected", new_id, version, previous.id)
+
+    def latest_of(self, keys: Iterable[DayKey]) -> dict[DayKey, StoredChannelDay]:
+        unique = list(dict.fromkeys(keys))
+        found: dict[DayKey, StoredChannelDay] = {}
+        for chunk in chunked(unique):
+            rows = self._conn.execute(
+                sa.select(channel_days).where(_c.superseded_by.is_(None), _key.in_(chunk))
+            )
+            for row in rows:
+                stored = stored_channel_day(row)
+                day = stored.channel_day
+                found[day.supply_point_id, day.channel, day.read_on] = stored
+        return found
+
+    def put_many(self, days: Sequence[tuple[ChannelDay, bool]]) -> list[PutResult]:
+        keys = list(dict.fromkeys((d.supply_point_id, d.channel, d.read_on) for d, _ in days))
+        current: dict[DayKey, Current] = {}
+        for chunk in chunked(keys):
+            rows = self._conn.execute(
+                sa.select(_c.id, _c.version, _c.content_key, _c.supply_point_id, _c.channel,
+                          _c.read_on)
+                .where(_c.superseded_by.is_(None), _key.in_(chunk))
+            )  # fmt: skip
+            for row in rows:
+                current[row.supply_point_id, row.channel, row.read_on] = Current(
+                    row.id, row.version, row.content_key
+                )
+        items = [
+            ((d.supply_point_id, d.channel, d.read_on), d.content_key,
+             channel_day_row(d) | {"billable": billable})
+            for d, billable in days
+        ]  # fmt: skip
+        planned, new_rows = plan_versions(items, current)
+        real = resolve(planned, insert_returning_ids(self._conn, channel_days, _c.id, new_rows))
+        results: list[PutResult] = []
+        links: list[tuple[int, int]] = []
+        for plan in planned:
+            new_id, previous = real(plan.id), real(plan.previous_id)
+            assert new_id is not None
+            if previous is not None:
+                links.append((previous, new_id))
+            outcome: Any = plan.outcome
+            results.append(PutResult(outcome, new_id, plan.version, previous))
+        link_superseded(self._conn, channel_days, _c.id, links)
+        return results
 
     def set_billable(self, channel_day_id: int, billable: bool) -> None:
         updated = self._conn.execute(

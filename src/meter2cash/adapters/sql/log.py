@@ -13,14 +13,15 @@ cost of serialising them until commit). SQLite already admits one writer at a ti
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
+from meter2cash.adapters.sql.batch import chunked, insert_returning_ids
 from meter2cash.adapters.sql.dialect import insert_ignoring, upsert
 from meter2cash.adapters.sql.tables import consumer_offsets, event_log
-from meter2cash.ports import LogRecord
+from meter2cash.ports import LogEntry, LogRecord
 
 
 def stream_lock_id(stream: str) -> int:
@@ -58,6 +59,39 @@ class SqlEventLog:
         )
         offset = self._conn.execute(statement).scalar_one_or_none()
         return None if offset is None else int(offset)
+
+    def append_many(self, entries: Sequence[LogEntry]) -> list[int | None]:
+        for stream in dict.fromkeys(e.stream for e in entries):
+            self._lock_stream(stream)
+        keys = list(dict.fromkeys((e.stream, e.idempotency_key) for e in entries))
+        seen: set[tuple[str, str]] = set()
+        c = event_log.c
+        for chunk in chunked(keys):
+            rows = self._conn.execute(
+                sa.select(c.stream, c.idempotency_key).where(
+                    sa.tuple_(c.stream, c.idempotency_key).in_(chunk)
+                )
+            )
+            seen.update((row.stream, row.idempotency_key) for row in rows)
+        fresh: list[int] = []
+        rows_to_insert: list[dict[str, Any]] = []
+        for index, entry in enumerate(entries):
+            key = (entry.stream, entry.idempotency_key)
+            if key in seen:
+                continue
+            seen.add(key)
+            fresh.append(index)
+            rows_to_insert.append({
+                "stream": entry.stream, "key": entry.key, "event_type": entry.event_type,
+                "schema_version": entry.schema_version, "payload": dict(entry.payload),
+                "idempotency_key": entry.idempotency_key,
+            })  # fmt: skip
+        offsets: list[int | None] = [None] * len(entries)
+        for index, offset in zip(
+            fresh, insert_returning_ids(self._conn, event_log, c.offset, rows_to_insert), strict=True
+        ):
+            offsets[index] = offset
+        return offsets
 
     def read(self, stream: str, after: int, limit: int) -> list[LogRecord]:
         c = event_log.c

@@ -124,6 +124,74 @@ channel_days = sa.Table(
     ),
 )
 
+# Register (dial) reads and irregular intervals: one row per read and version, versioned like the
+# channel-days. Values are integer micro-units, as everywhere energy is stored. The identity
+# constraints are named by hand: the convention's name would pass PostgreSQL's 63-character limit.
+register_reads = sa.Table(
+    "register_reads",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    _text("supply_point_id"),
+    _text("meter_serial"),
+    _text("register_id"),
+    sa.Column("read_at", UtcDateTime(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("superseded_by", IdType, sa.ForeignKey("register_reads.id"), nullable=True),
+    _text("content_key"),
+    sa.Column("value_micro", sa.BigInteger(), nullable=False),
+    _text("unit"),
+    _text("quality"),
+    _text("method", nullable=True),
+    _text("reason", nullable=True),
+    _text("read_type", nullable=True),
+    _text("source_file_id"),
+    sa.Column("source_line", sa.Integer(), nullable=False),
+    _text("source_segment", nullable=True),
+    sa.UniqueConstraint(
+        "supply_point_id", "meter_serial", "register_id", "read_at", "version",
+        name="uq_register_reads_identity_version",
+    ),
+    sa.Index(
+        "ix_register_reads_latest",
+        "supply_point_id",
+        "read_at",
+        sqlite_where=sa.text("superseded_by IS NULL"),
+        postgresql_where=sa.text("superseded_by IS NULL"),
+    ),
+)
+
+interval_reads = sa.Table(
+    "interval_reads",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    _text("supply_point_id"),
+    _text("channel"),
+    sa.Column("interval_start", UtcDateTime(), nullable=False),
+    sa.Column("interval_end", UtcDateTime(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("superseded_by", IdType, sa.ForeignKey("interval_reads.id"), nullable=True),
+    _text("content_key"),
+    sa.Column("energy_micro", sa.BigInteger(), nullable=True),  # null: no value could be obtained
+    _text("unit"),
+    _text("quality"),
+    _text("method", nullable=True),
+    _text("reason", nullable=True),
+    _text("source_file_id"),
+    sa.Column("source_line", sa.Integer(), nullable=False),
+    _text("source_segment", nullable=True),
+    sa.UniqueConstraint(
+        "supply_point_id", "channel", "interval_start", "interval_end", "version",
+        name="uq_interval_reads_identity_version",
+    ),
+    sa.Index(
+        "ix_interval_reads_latest",
+        "supply_point_id",
+        "interval_start",
+        sqlite_where=sa.text("superseded_by IS NULL"),
+        postgresql_where=sa.text("superseded_by IS NULL"),
+    ),
+)
+
 validation_issues = sa.Table(
     "validation_issues",
     metadata,

@@ -13,16 +13,20 @@ import sqlalchemy as sa
 
 from meter2cash.adapters.sql.bills import SqlBillStore
 from meter2cash.adapters.sql.determinants import SqlDeterminantStore
+from meter2cash.adapters.sql.interval_reads import SqlIntervalReadStore
 from meter2cash.adapters.sql.intervals import SqlIntervalStore
 from meter2cash.adapters.sql.log import SqlEventLog
 from meter2cash.adapters.sql.records import SqlFileRegistry, SqlIssueStore, SqlRejectionStore
+from meter2cash.adapters.sql.register_reads import SqlRegisterReadStore
 from meter2cash.ports import (
     BillStore,
     DeterminantStore,
     EventLog,
     FileRegistry,
+    IntervalReadStore,
     IntervalStore,
     IssueStore,
+    RegisterReadStore,
     RejectionStore,
 )
 
@@ -34,6 +38,8 @@ class SqlUnitOfWork:
     rejections: RejectionStore
     log: EventLog
     intervals: IntervalStore
+    register_reads: RegisterReadStore
+    interval_reads: IntervalReadStore
     issues: IssueStore
     determinants: DeterminantStore
     bills: BillStore
@@ -55,6 +61,8 @@ class SqlUnitOfWork:
         self._log = SqlEventLog(conn)
         self.log = self._log
         self.intervals = SqlIntervalStore(conn)
+        self.register_reads = SqlRegisterReadStore(conn)
+        self.interval_reads = SqlIntervalReadStore(conn)
         self.issues = SqlIssueStore(conn)
         self.determinants = SqlDeterminantStore(conn)
         self.bills = SqlBillStore(conn)

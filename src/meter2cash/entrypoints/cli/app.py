@@ -21,6 +21,7 @@ from meter2cash.domain.errors import Meter2CashError
 from meter2cash.domain.validation import IssueStatus
 from meter2cash.entrypoints.cli.render import emit_json, render_run, render_status, status_json
 from meter2cash.service import queries
+from meter2cash.service.formats import configured_parser
 from meter2cash.service.pipeline import process_pending, run_chain
 from meter2cash.service.status import read_status
 
@@ -67,8 +68,20 @@ def _print(lines: list[str]) -> None:
     typer.echo("\n".join(lines))
 
 
-def _process(app: App, paths: list[Path], fmt: str, as_json: bool, title: str) -> None:
-    report = run_chain(paths, app.uow_factory, app.archive, app.tariffs, datetime.now(UTC), fmt)
+MappingOption = Annotated[
+    Path | None, typer.Option("--mapping", help="Column mapping file for --format csv.")
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", help="auto (detect per file) or a format name: see `formats`.")
+]
+
+
+def _process(
+    app: App, paths: list[Path], fmt: str, as_json: bool, title: str, mapping: Path | None = None
+) -> None:
+    parser = configured_parser(fmt, mapping)
+    received_at = datetime.now(UTC)
+    report = run_chain(paths, app.uow_factory, app.archive, app.tariffs, received_at, fmt, parser)
     status = read_status(app.uow_factory)
     if as_json:
         emit_json(
@@ -126,12 +139,55 @@ def run(
 @cli.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
-    fmt: Annotated[str, typer.Option("--format", help="auto, nem12 or m2c-jsonl.")] = "auto",
+    fmt: FormatOption = "auto",
+    mapping: MappingOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Ingest files (any supported format, zipped or not) and process them through the chain."""
     with application() as app:
-        _process(app, paths, fmt, as_json, "meter2cash ingest")
+        _process(app, paths, fmt, as_json, "meter2cash ingest", mapping)
+
+
+@cli.command()
+def formats() -> None:
+    """The input formats this build reads (auto-detected unless noted)."""
+    from meter2cash.ingest import FORMATS, format_names
+
+    available = set(format_names())
+    for fmt in FORMATS:
+        note = "" if fmt.auto else " (never auto-detected; needs --mapping)"
+        state = "" if fmt.name in available else " [not available in this build]"
+        typer.echo(f"{fmt.name:<12} {fmt.title}{note}{state}")
+
+
+@cli.command()
+def convert(
+    files: Annotated[list[Path], typer.Argument(help="Files to convert (zips too).")],
+    fmt: FormatOption = "auto",
+    to: Annotated[str, typer.Option("--to", help="jsonl, csv or parquet.")] = "jsonl",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output file (default: stdout).")
+    ] = None,
+    mapping: MappingOption = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when any record was rejected.")] = False,
+) -> None:
+    """Convert market files into canonical interval and register records (UTC, exact values)."""
+    from meter2cash.service.convert import convert as run_convert
+
+    try:
+        parser = configured_parser(fmt, mapping)
+        if out is None or to == "parquet":
+            report = run_convert(files, out or sys.stdout, to, fmt, parser)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                report = run_convert(files, handle, to, fmt, parser)
+    except Meter2CashError as exc:
+        fail(str(exc))
+    for rejection in report.rejections:
+        typer.echo(f"rejected: {rejection}", err=True)
+    typer.echo(f"{report.records} records, {len(report.rejections)} rejected", err=True)
+    if strict and report.rejections:
+        raise typer.Exit(code=1)
 
 
 @cli.command()
