@@ -27,6 +27,7 @@ class RunReport:
     curated: int = 0
     months_recomputed: int = 0
     bills_issued: int = 0
+    unrated: list[str] = field(default_factory=list)
 
     @property
     def new_files(self) -> list[FileOutcome]:
@@ -43,7 +44,7 @@ def process_pending(
     """Drain every stage's input stream (safe to call at any time, any number of times)."""
     report.curated += run_interpret(uow_factory)
     report.months_recomputed += run_determine(uow_factory)
-    report.bills_issued += run_rate(uow_factory, tariffs)
+    report.bills_issued += run_rate(uow_factory, tariffs, report.unrated)
     return report
 
 

@@ -12,7 +12,6 @@ from datetime import date
 
 from meter2cash import codec
 from meter2cash.domain.billing import DeterminantKind, FlatTariff
-from meter2cash.domain.errors import ConfigurationError
 from meter2cash.domain.events import BillIssued, DeterminantsComputed
 from meter2cash.ports import UnitOfWork, UnitOfWorkFactory
 from meter2cash.rate.flat import rate_month
@@ -33,10 +32,12 @@ def _rate(
     market: str,
     month_on: date,
     tariffs: dict[str, FlatTariff],
+    unrated: list[str],
 ) -> bool:
     tariff = tariffs.get(market)
     if tariff is None:
-        raise ConfigurationError(f"no tariff for market {market} (supply point {supply_point_id})")
+        unrated.append(f"{supply_point_id} {month_on:%Y-%m}: no tariff for market {market}")
+        return False
     determinants = [
         (s.id, s.determinant)
         for s in uow.determinants.latest(supply_point_id, period_on=month_on)
@@ -59,10 +60,19 @@ def _rate(
 
 
 def run_rate(
-    uow_factory: UnitOfWorkFactory, tariffs: dict[str, FlatTariff], batch: int = BATCH
+    uow_factory: UnitOfWorkFactory,
+    tariffs: dict[str, FlatTariff],
+    unrated: list[str] | None = None,
+    batch: int = BATCH,
 ) -> int:
-    """Drain the determinants stream; return how many bills were issued."""
+    """Drain the determinants stream; return how many bills were issued.
+
+    A supply point whose market has no tariff is not billed and not an error for the rest of the
+    batch: it is listed in ``unrated`` (shown by the CLI). Its months are rated when their
+    determinants next change; adding a tariff later does not yet re-rate them on its own.
+    """
     issued = 0
+    unrated = [] if unrated is None else unrated
     while True:
         with uow_factory() as uow:
             after = uow.log.committed(CONSUMER, DETERMINANTS)
@@ -76,6 +86,6 @@ def run_rate(
                 )
                 dirty[event.supply_point_id, event.period_on] = event.market
             for (supply_point_id, month_on), market in sorted(dirty.items()):
-                issued += _rate(uow, supply_point_id, market, month_on, tariffs)
+                issued += _rate(uow, supply_point_id, market, month_on, tariffs, unrated)
             uow.log.commit(CONSUMER, DETERMINANTS, records[-1].offset)
             uow.commit()

@@ -119,4 +119,4 @@ def test_bad_tariff_files_name_the_file_and_the_problem(tmp_path: Path, body: st
 
 def test_shipped_demo_tariffs_load():
     tariffs = load_tariffs(Path(__file__).parents[3] / "examples" / "tariffs")
-    assert set(tariffs) == {"AU", "GB"}
+    assert set(tariffs) == {"AU", "DE", "GB", "US"}

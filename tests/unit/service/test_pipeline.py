@@ -143,3 +143,18 @@ def test_reads_are_utc_and_exact(chain):
     assert (rows[0]["start"], rows[0]["end"]) == ("2023-12-31T14:00:00Z", "2023-12-31T14:30:00Z")
     assert rows[-1]["value"] == "123456.789"
     assert len(rows) == 48
+
+
+def test_a_market_without_tariff_is_listed_not_fatal(chain, tmp_path):
+    from tests.factories import channel_day
+
+    from meter2cash import codec
+
+    gb = channel_day(supply_point_id="1030006718997", market="GB", zone="Europe/London",
+                     channel="AI")  # fmt: skip
+    report = chain(
+        ("gb.jsonl", codec.encode(codec.to_builtins(gb)).decode() + "\n"),
+        ("au.csv", nem12({"20240101": ["0.5"] * 48})),
+    )
+    assert report.bills_issued == 1  # the AU supply point is still billed
+    assert report.unrated == ["1030006718997 2024-01: no tariff for market GB"]

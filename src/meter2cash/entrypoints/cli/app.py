@@ -110,6 +110,7 @@ def _process(
                 "curated": report.curated,
                 "months_recomputed": report.months_recomputed,
                 "bills_issued": report.bills_issued,
+                "unrated": report.unrated,
                 "new_work": report.did_work,
                 "status": status_json(status, app.settings),
             }

@@ -44,6 +44,11 @@ def render_run(report: RunReport) -> list[str]:
     lines.append(_row("channel-days curated", report.curated))
     lines.append(_row("months re-determined", report.months_recomputed))
     lines.append(_row("bills issued", report.bills_issued))
+    if report.unrated:
+        lines.append(_row("months not billed", len(report.unrated)))
+        lines.extend(f"    {reason}" for reason in report.unrated[:5])
+        if len(report.unrated) > 5:
+            lines.append(f"    ... and {len(report.unrated) - 5} more")
     if not report.did_work:
         lines.append("")
         lines.append(
