@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint format bench schemas demo-data clean
+.PHONY: setup run test lint format bench bench-full bench-smoke schemas demo-data clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,25 @@ test: lint
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
+
+## bench: quick benchmarks (< 10 min on 2 cores): bench/results/*.json and the table in docs/benchmarks.md
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## bench-full: the same figures on larger data (about 1.5 h; converting 1 GB is most of it)
+bench-full: $(STAMP)
+	$(BIN)/python -m bench --full
+
+## bench-smoke: every figure at a tiny size (< 60 s), writes no file; exit 1 if a figure failed
+bench-smoke: $(STAMP)
+	$(BIN)/python -m bench --smoke
 
 ## schemas: regenerate the JSON Schemas of the canonical events into schemas/events
 schemas: $(STAMP)
