@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
@@ -30,10 +31,18 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
+def _json_text(value: Any) -> str:
+    """JSON columns (channel-day values, log payloads) through msgspec: several times faster than
+    the standard library on the hot path, same JSON."""
+    return msgspec.json.encode(value).decode()
+
+
 def make_engine(url: str | URL, **engine_options: Any) -> Engine:
     """An engine for ``url`` (SQLite or PostgreSQL) with the connection settings the stores rely on.
     """
     parsed = normalise_url(url)
+    engine_options.setdefault("json_serializer", _json_text)
+    engine_options.setdefault("json_deserializer", msgspec.json.decode)
     engine = sa.create_engine(parsed, **engine_options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
