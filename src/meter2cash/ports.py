@@ -16,7 +16,14 @@ from typing import Any, Literal, Protocol, Self
 
 from meter2cash.domain.billing import Bill, Determinant, DeterminantKind
 from meter2cash.domain.files import SourceFile
-from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, Rejection
+from meter2cash.domain.quantity import Unit
+from meter2cash.domain.reads import (
+    ChannelDay,
+    Direction,
+    IntervalRead,
+    RegisterRead,
+    Rejection,
+)
 from meter2cash.domain.validation import IssueStatus, ValidationIssue
 
 
@@ -108,6 +115,21 @@ class StoredChannelDay:
 
 
 @dataclass(frozen=True, slots=True)
+class DayTotal:
+    """A latest channel-day version reduced to what determinants need: its exact total."""
+
+    channel_day_id: int
+    supply_point_id: str
+    market: str
+    channel: str
+    direction: Direction
+    unit: Unit
+    read_on: date
+    billable: bool
+    total_micro: int
+
+
+@dataclass(frozen=True, slots=True)
 class PutResult:
     outcome: Literal["new", "unchanged", "corrected"]
     id: int
@@ -148,6 +170,10 @@ class IntervalStore(Protocol):
     def versions(
         self, supply_point_id: str, channel: str, read_on: date
     ) -> list[StoredChannelDay]: ...
+    def day_totals(self, supply_point_id: str, from_on: date, to_on: date) -> list[DayTotal]:
+        """Latest versions with ``from_on <= read_on < to_on`` as totals, by channel then day."""
+        ...
+
     def supply_point_ids(self) -> list[str]: ...
     def counts(self) -> IntervalCounts: ...
 

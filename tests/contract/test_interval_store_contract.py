@@ -180,3 +180,21 @@ def test_versions_follow_content_changes(uow_factory: UnitOfWorkFactory, puts) -
         counts = uow.intervals.counts()
         assert (counts.channel_days, counts.versions) == (
             len(model), sum(len(h) for h in model.values()))
+
+
+def test_day_totals_are_exact_sums_of_the_latest_versions(uow_factory) -> None:
+    with uow_factory() as uow:
+        first = uow.intervals.put(channel_day("sp", base="0.1"))
+        corrected = uow.intervals.put(channel_day("sp", base="0.2"))
+        uow.intervals.set_billable(corrected.id, False)
+        export = uow.intervals.put(channel_day("sp", channel="B1", base="0.3"))
+        day = uow.intervals.get(corrected.id).channel_day
+        totals = uow.intervals.day_totals("sp", day.read_on, date(2100, 1, 1))
+        assert [(t.channel_day_id, t.channel, t.billable) for t in totals] == [
+            (export.id, "B1", True), (corrected.id, "E1", False)]
+        for total in totals:
+            stored = uow.intervals.get(total.channel_day_id).channel_day
+            assert total.total_micro == sum(to_micro(v) for v in stored.values if v is not None)
+            assert (total.market, total.direction, total.unit) == (
+                stored.market, stored.direction, stored.unit)
+        assert first.id not in {t.channel_day_id for t in totals}

@@ -19,7 +19,9 @@ from meter2cash.ports import StoredIntervalRead, StoredRegisterRead
 #: Values are ``BIGINT`` micro-units in the databases; the fake refuses what they cannot hold.
 _MICRO_MIN, _MICRO_MAX = -(2**63), 2**63 - 1
 
-RegisterKey = tuple[str, str, str, datetime]  # (supply_point_id, meter_serial, register_id, read_at)
+RegisterKey = tuple[
+    str, str, str, datetime
+]  # (supply_point_id, meter_serial, register_id, read_at)
 IntervalKey = tuple[str, str, datetime, datetime]  # (supply_point_id, channel, start, end)
 
 

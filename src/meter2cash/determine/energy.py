@@ -30,17 +30,22 @@ _MONTHLY = {
 
 @dataclass(frozen=True, slots=True)
 class CuratedDay:
-    """A channel-day version as determine sees it: its stored id, values and billability."""
+    """A channel-day version as determine sees it: identity, billability and its exact total
+    (micro-units; absent values count nothing — validation quarantines such days before billing)."""
 
     channel_day_id: int
-    day: ChannelDay
+    channel: str
+    direction: Direction
+    unit: Unit
+    read_on: date
     billable: bool
+    energy_micro: int
 
-
-def day_energy_micro(day: ChannelDay) -> int:
-    """Exact sum of a day's values in micro-units; absent values count nothing (they are quarantined
-    by validation before they could be billed)."""
-    return sum(to_micro(v) for v in day.values if v is not None)
+    @classmethod
+    def of(cls, channel_day_id: int, day: ChannelDay, billable: bool) -> CuratedDay:
+        total = sum(to_micro(v) for v in day.values if v is not None)
+        return cls(channel_day_id, day.channel, day.direction, day.unit, day.read_on, billable,
+                   total)  # fmt: skip
 
 
 def month_determinants(
@@ -51,15 +56,15 @@ def month_determinants(
     monthly_micro: dict[tuple[Direction, str], int] = defaultdict(int)
     monthly_ids: dict[tuple[Direction, str], list[int]] = defaultdict(list)
     supply_days: dict[date, list[int]] = defaultdict(list)
-    for curated in sorted(days, key=lambda c: (c.day.channel, c.day.read_on)):
-        day = curated.day
+    for curated in sorted(days, key=lambda c: (c.channel, c.read_on)):
+        day = curated
         if day.unit is not Unit.KWH or day.direction not in _DAILY:
             continue
         if day.direction is Direction.IMPORT:
             supply_days[day.read_on].append(curated.channel_day_id)
         if not curated.billable:
             continue
-        micro = day_energy_micro(day)
+        micro = day.energy_micro
         daily.append(
             Determinant(
                 supply_point_id,

@@ -27,10 +27,14 @@ def _month(
 ) -> tuple[str, list[Determinant]] | None:
     """The month's fresh determinants plus zero versions retiring the ones that lost their data."""
     end_on = next_month(month_on)
-    stored = uow.intervals.latest(supply_point_id, month_on, end_on)
+    stored = uow.intervals.day_totals(supply_point_id, month_on, end_on)
     if not stored:
         return None
-    curated = (CuratedDay(s.id, s.channel_day, s.billable) for s in stored)
+    curated = (
+        CuratedDay(t.channel_day_id, t.channel, t.direction, t.unit, t.read_on, t.billable,
+                   t.total_micro)
+        for t in stored
+    )  # fmt: skip
     fresh = month_determinants(supply_point_id, month_on, curated)
     fresh_keys = {d.natural_key for d in fresh}
     retired = [
@@ -40,7 +44,7 @@ def _month(
         and old.natural_key not in fresh_keys
         and old.quantity_micro != 0
     ]
-    return stored[0].channel_day.market, fresh + retired
+    return stored[0].market, fresh + retired
 
 
 def _recompute(uow: UnitOfWork, dirty: set[tuple[str, date]]) -> None:

@@ -15,17 +15,17 @@ def _by_kind(dets):
 
 def test_monthly_sums_only_billable_days_but_days_of_supply_count_all():
     days = [
-        CuratedDay(1, channel_day(["0.125"] * 48, read_on=date(2024, 1, 1)), True),
-        CuratedDay(2, channel_day(["0.001"] * 48, read_on=date(2024, 1, 2)), True),
-        CuratedDay(3, channel_day(["5"] * 48, read_on=date(2024, 1, 3)), False),
-        CuratedDay(
+        CuratedDay.of(1, channel_day(["0.125"] * 48, read_on=date(2024, 1, 1)), True),
+        CuratedDay.of(2, channel_day(["0.001"] * 48, read_on=date(2024, 1, 2)), True),
+        CuratedDay.of(3, channel_day(["5"] * 48, read_on=date(2024, 1, 3)), False),
+        CuratedDay.of(
             4,
             channel_day(
                 ["0.3"] * 48, channel="B1", direction=Direction.EXPORT, read_on=date(2024, 1, 1)
             ),
             True,
         ),
-        CuratedDay(
+        CuratedDay.of(
             5,
             channel_day(
                 ["7"] * 48,
@@ -50,5 +50,5 @@ def test_monthly_sums_only_billable_days_but_days_of_supply_count_all():
 
 def test_no_import_means_no_days_of_supply():
     day = channel_day(channel="B1", direction=Direction.EXPORT)
-    kinds = {d.kind for d in month_determinants("X", date(2024, 1, 1), [CuratedDay(1, day, True)])}
+    kinds = {d.kind for d in month_determinants("X", date(2024, 1, 1), [CuratedDay.of(1, day, True)])}
     assert K.MONTHLY_DAYS not in kinds

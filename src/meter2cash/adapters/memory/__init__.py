@@ -1,5 +1,4 @@
-"""In-memory adapters: the fakes of every port, held to the same contract suites as the databases.
-"""
+"""In-memory adapters: the fakes of every port, held to the same contract suites as the databases."""
 
 from meter2cash.adapters.archive import MemoryArchive
 from meter2cash.adapters.memory.state import MemoryDatabase, MemoryState

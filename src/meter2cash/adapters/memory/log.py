@@ -36,8 +36,15 @@ class MemoryEventLog:
         stored_payload = json.loads(json.dumps(dict(payload)))
         self._s.dirty = True
         self._s.last_offset += 1
-        record = LogRecord(self._s.last_offset, stream, key, event_type, schema_version,
-                           stored_payload, idempotency_key)
+        record = LogRecord(
+            self._s.last_offset,
+            stream,
+            key,
+            event_type,
+            schema_version,
+            stored_payload,
+            idempotency_key,
+        )
         self._s.streams.setdefault(stream, []).append(record)
         self._s.log_keys.add((stream, idempotency_key))
         return record.offset
@@ -53,8 +60,10 @@ class MemoryEventLog:
         records = self._s.streams.get(stream, [])
         start = bisect.bisect_right(records, after, key=lambda record: record.offset)
         # Fresh payload dicts per read, as a database gives: mutating one cannot edit history.
-        return [replace(record, payload=copy.deepcopy(record.payload))
-                for record in records[start : start + max(limit, 0)]]
+        return [
+            replace(record, payload=copy.deepcopy(record.payload))
+            for record in records[start : start + max(limit, 0)]
+        ]
 
     def committed(self, consumer: str, stream: str) -> int:
         return self._s.offsets.get((consumer, stream), 0)
@@ -66,4 +75,3 @@ class MemoryEventLog:
     def end_offset(self, stream: str) -> int:
         records = self._s.streams.get(stream)
         return records[-1].offset if records else 0
-

@@ -14,9 +14,11 @@ from meter2cash.adapters.memory.state import MemoryState
 from meter2cash.adapters.ordering import channel_day_order, determinant_order
 from meter2cash.domain.billing import Determinant, DeterminantKind
 from meter2cash.domain.errors import NotFoundError
+from meter2cash.domain.quantity import to_micro
 from meter2cash.domain.reads import ChannelDay, Quality
 from meter2cash.ports import (
     DayKey,
+    DayTotal,
     IntervalCounts,
     PutResult,
     StoredChannelDay,
@@ -87,6 +89,15 @@ class MemoryIntervalStore:
         ids = self._s.day_versions.get((supply_point_id, channel, read_on), ())
         return [self._s.channel_days[i] for i in ids]
 
+    def day_totals(self, supply_point_id: str, from_on: date, to_on: date) -> list[DayTotal]:
+        totals = []
+        for stored in self.latest(supply_point_id, from_on, to_on):
+            day = stored.channel_day
+            total = sum(to_micro(v) for v in day.values if v is not None)
+            totals.append(DayTotal(stored.id, day.supply_point_id, day.market, day.channel,
+                                   day.direction, day.unit, day.read_on, stored.billable, total))  # fmt: skip
+        return totals
+
     def supply_point_ids(self) -> list[str]:
         return sorted({sp for sp, _, _ in self._s.day_versions})
 
@@ -138,8 +149,12 @@ class MemoryDeterminantStore:
         found = [
             stored
             for ids in self._s.determinant_versions.values()
-            if _matches((stored := self._s.determinants[ids[-1]]).determinant,
-                        supply_point_id, kind, period_on)
+            if _matches(
+                (stored := self._s.determinants[ids[-1]]).determinant,
+                supply_point_id,
+                kind,
+                period_on,
+            )
         ]
         return sorted(found, key=determinant_order)
 
@@ -155,4 +170,3 @@ def _matches(
         and kind in (None, det.kind)
         and period_on in (None, det.period_on)
     )
-

@@ -90,9 +90,7 @@ class SqlDeterminantStore:
             )
         return StoredDeterminant(new_id, version, determinant), True
 
-    def put_many(
-        self, items: Sequence[Determinant]
-    ) -> list[tuple[StoredDeterminant, bool]]:
+    def put_many(self, items: Sequence[Determinant]) -> list[tuple[StoredDeterminant, bool]]:
         keys = list(dict.fromkeys(d.natural_key for d in items))
         current: dict[str, Current] = {}
         for chunk in chunked(keys):

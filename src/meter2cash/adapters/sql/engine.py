@@ -23,8 +23,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 def normalise_url(url: str | URL) -> URL:
-    """``postgres://`` and ``postgresql://`` -> ``postgresql+psycopg://`` (psycopg 3, not psycopg2).
-    """
+    """``postgres://`` and ``postgresql://`` -> ``postgresql+psycopg://`` (psycopg 3, not psycopg2)."""
     parsed = make_url(url)
     if parsed.drivername in {"postgres", "postgresql"}:
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -38,8 +37,7 @@ def _json_text(value: Any) -> str:
 
 
 def make_engine(url: str | URL, **engine_options: Any) -> Engine:
-    """An engine for ``url`` (SQLite or PostgreSQL) with the connection settings the stores rely on.
-    """
+    """An engine for ``url`` (SQLite or PostgreSQL) with the connection settings the stores rely on."""
     parsed = normalise_url(url)
     engine_options.setdefault("json_serializer", _json_text)
     engine_options.setdefault("json_deserializer", msgspec.json.decode)

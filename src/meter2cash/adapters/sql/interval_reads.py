@@ -72,9 +72,12 @@ class SqlIntervalReadStore:
         row = interval_read_row(read)  # refuses an inexact value before touching the database
         previous = self._conn.execute(
             sa.select(_c.id, _c.version, _c.content_key)
-            .where(_c.supply_point_id == read.supply_point_id, _c.channel == read.channel,
-                   _c.interval_start == read.interval.start,
-                   _c.interval_end == read.interval.end)
+            .where(
+                _c.supply_point_id == read.supply_point_id,
+                _c.channel == read.channel,
+                _c.interval_start == read.interval.start,
+                _c.interval_end == read.interval.end,
+            )
             .order_by(_c.version.desc())
             .limit(1)
         ).first()
@@ -94,9 +97,7 @@ class SqlIntervalReadStore:
         return PutResult("corrected", new_id, version, previous.id)
 
     def get(self, interval_read_id: int) -> StoredIntervalRead:
-        row = self._conn.execute(
-            sa.select(interval_reads).where(_c.id == interval_read_id)
-        ).first()
+        row = self._conn.execute(sa.select(interval_reads).where(_c.id == interval_read_id)).first()
         if row is None:
             raise NotFoundError(f"no interval read with id {interval_read_id}")
         return stored_interval_read(row)
@@ -117,7 +118,8 @@ class SqlIntervalReadStore:
     def count(self) -> int:
         return int(
             self._conn.execute(
-                sa.select(sa.func.count()).select_from(interval_reads)
+                sa.select(sa.func.count())
+                .select_from(interval_reads)
                 .where(_c.superseded_by.is_(None))
             ).scalar_one()
         )

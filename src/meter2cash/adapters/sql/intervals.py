@@ -27,13 +27,14 @@ from meter2cash.adapters.sql.tables import channel_days
 from meter2cash.domain.errors import NotFoundError
 from meter2cash.domain.quantity import Unit, from_micro, to_micro
 from meter2cash.domain.reads import ChannelDay, Direction, Quality, SourceRef
-from meter2cash.ports import DayKey, IntervalCounts, PutResult, StoredChannelDay
+from meter2cash.ports import DayKey, DayTotal, IntervalCounts, PutResult, StoredChannelDay
 
 _c = channel_days.c
 _key = sa.tuple_(_c.supply_point_id, _c.channel, _c.read_on)
 
 
 def channel_day_row(day: ChannelDay) -> dict[str, Any]:
+    values = [None if v is None else to_micro(v) for v in day.values]
     return {
         "supply_point_id": day.supply_point_id,
         "market": day.market,
@@ -44,7 +45,8 @@ def channel_day_row(day: ChannelDay) -> dict[str, Any]:
         "zone": day.zone,
         "interval_minutes": day.interval_minutes,
         "content_key": day.content_key,
-        "values": [None if v is None else to_micro(v) for v in day.values],
+        "values": values,
+        "total_micro": sum(v for v in values if v is not None),
         "qualities": "".join(day.qualities),
         "methods": list(day.methods),
         "reasons": list(day.reasons),
@@ -89,8 +91,11 @@ class SqlIntervalStore:
     def put(self, day: ChannelDay) -> PutResult:
         previous = self._conn.execute(
             sa.select(_c.id, _c.version, _c.content_key)
-            .where(_c.supply_point_id == day.supply_point_id, _c.channel == day.channel,
-                   _c.read_on == day.read_on)
+            .where(
+                _c.supply_point_id == day.supply_point_id,
+                _c.channel == day.channel,
+                _c.read_on == day.read_on,
+            )
             .order_by(_c.version.desc())
             .limit(1)
         ).first()
@@ -183,11 +188,26 @@ class SqlIntervalStore:
     def versions(self, supply_point_id: str, channel: str, read_on: date) -> list[StoredChannelDay]:
         rows = self._conn.execute(
             sa.select(channel_days)
-            .where(_c.supply_point_id == supply_point_id, _c.channel == channel,
-                   _c.read_on == read_on)
+            .where(
+                _c.supply_point_id == supply_point_id, _c.channel == channel, _c.read_on == read_on
+            )
             .order_by(_c.version)
         )
         return [stored_channel_day(row) for row in rows]
+
+    def day_totals(self, supply_point_id: str, from_on: date, to_on: date) -> list[DayTotal]:
+        rows = self._conn.execute(
+            sa.select(_c.id, _c.supply_point_id, _c.market, _c.channel, _c.direction, _c.unit,
+                      _c.read_on, _c.billable, _c.total_micro)
+            .where(_c.supply_point_id == supply_point_id, _c.read_on >= from_on,
+                   _c.read_on < to_on, _c.superseded_by.is_(None))
+            .order_by(_c.channel, _c.read_on)
+        )  # fmt: skip
+        return [
+            DayTotal(r.id, r.supply_point_id, r.market, r.channel, Direction(r.direction),
+                     Unit(r.unit), r.read_on, bool(r.billable), int(r.total_micro))
+            for r in rows
+        ]  # fmt: skip
 
     def supply_point_ids(self) -> list[str]:
         rows = self._conn.execute(sa.select(_c.supply_point_id).distinct())

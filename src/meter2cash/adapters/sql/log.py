@@ -88,7 +88,9 @@ class SqlEventLog:
             })  # fmt: skip
         offsets: list[int | None] = [None] * len(entries)
         for index, offset in zip(
-            fresh, insert_returning_ids(self._conn, event_log, c.offset, rows_to_insert), strict=True
+            fresh,
+            insert_returning_ids(self._conn, event_log, c.offset, rows_to_insert),
+            strict=True,
         ):
             offsets[index] = offset
         return offsets
@@ -96,8 +98,15 @@ class SqlEventLog:
     def read(self, stream: str, after: int, limit: int) -> list[LogRecord]:
         c = event_log.c
         rows = self._conn.execute(
-            sa.select(c.offset, c.stream, c.key, c.event_type, c.schema_version, c.payload,
-                      c.idempotency_key)
+            sa.select(
+                c.offset,
+                c.stream,
+                c.key,
+                c.event_type,
+                c.schema_version,
+                c.payload,
+                c.idempotency_key,
+            )
             .where(c.stream == stream, c.offset > after)
             .order_by(c.offset)
             .limit(max(limit, 0))

@@ -29,8 +29,13 @@ class SqlFileRegistry:
         inserted = self._conn.execute(
             insert_ignoring(self._conn, source_files, ["file_id"])
             .values(
-                file_id=f.file_id, name=f.name, size=f.size, format=f.format,
-                received_at=received_at, records=f.records, rejected=f.rejected,
+                file_id=f.file_id,
+                name=f.name,
+                size=f.size,
+                format=f.format,
+                received_at=received_at,
+                records=f.records,
+                rejected=f.rejected,
             )
             .returning(source_files.c.file_id)
         ).first()
@@ -44,8 +49,9 @@ class SqlFileRegistry:
 
     def list(self) -> list[SourceFile]:
         rows = self._conn.execute(sa.select(source_files))
-        return sorted((SourceFile(**row._mapping) for row in rows),
-                      key=lambda f: (f.received_at, f.file_id))
+        return sorted(
+            (SourceFile(**row._mapping) for row in rows), key=lambda f: (f.received_at, f.file_id)
+        )
 
 
 class SqlRejectionStore:
@@ -58,12 +64,18 @@ class SqlRejectionStore:
         )
         added = 0
         for r in items:
-            result = self._conn.execute(statement.values(
-                idempotency_key=r.idempotency_key, source_file_id=r.source.file_id,
-                source_line=r.source.line, source_segment=r.source.segment,
-                file_name=r.file_name, reason_code=r.reason_code, message=r.message,
-                offending_text=r.offending_text,
-            ))
+            result = self._conn.execute(
+                statement.values(
+                    idempotency_key=r.idempotency_key,
+                    source_file_id=r.source.file_id,
+                    source_line=r.source.line,
+                    source_segment=r.source.segment,
+                    file_name=r.file_name,
+                    reason_code=r.reason_code,
+                    message=r.message,
+                    offending_text=r.offending_text,
+                )
+            )
             added += result.first() is not None
         return added
 
@@ -73,8 +85,13 @@ class SqlRejectionStore:
         if file_id is not None:
             query = query.where(c.source_file_id == file_id)
         return [
-            Rejection(SourceRef(m["source_file_id"], m["source_line"], m["source_segment"]),
-                      m["file_name"], m["reason_code"], m["message"], m["offending_text"])
+            Rejection(
+                SourceRef(m["source_file_id"], m["source_line"], m["source_segment"]),
+                m["file_name"],
+                m["reason_code"],
+                m["message"],
+                m["offending_text"],
+            )
             for m in (row._mapping for row in self._conn.execute(query))
         ]
 
@@ -86,12 +103,19 @@ class SqlRejectionStore:
 
 def _issue(m: Any) -> ValidationIssue:
     return ValidationIssue(
-        rule=m["rule"], rule_version=m["rule_version"], severity=Severity(m["severity"]),
-        supply_point_id=m["supply_point_id"], channel=m["channel"], read_on=m["read_on"],
-        first_interval=m["first_interval"], last_interval=m["last_interval"], detail=m["detail"],
+        rule=m["rule"],
+        rule_version=m["rule_version"],
+        severity=Severity(m["severity"]),
+        supply_point_id=m["supply_point_id"],
+        channel=m["channel"],
+        read_on=m["read_on"],
+        first_interval=m["first_interval"],
+        last_interval=m["last_interval"],
+        detail=m["detail"],
         values=tuple(m["values"]),
         source=SourceRef(m["source_file_id"], m["source_line"], m["source_segment"]),
-        channel_day_version=m["channel_day_version"], status=IssueStatus(m["status"]),
+        channel_day_version=m["channel_day_version"],
+        status=IssueStatus(m["status"]),
     )
 
 
@@ -104,12 +128,22 @@ class SqlIssueStore:
         new_id = self._conn.execute(
             insert_ignoring(self._conn, validation_issues, ["idempotency_key"])
             .values(
-                idempotency_key=i.idempotency_key, rule=i.rule, rule_version=i.rule_version,
-                severity=str(i.severity), supply_point_id=i.supply_point_id, channel=i.channel,
-                read_on=i.read_on, first_interval=i.first_interval, last_interval=i.last_interval,
-                detail=i.detail, values=list(i.values), source_file_id=i.source.file_id,
-                source_line=i.source.line, source_segment=i.source.segment,
-                channel_day_version=i.channel_day_version, status=str(i.status),
+                idempotency_key=i.idempotency_key,
+                rule=i.rule,
+                rule_version=i.rule_version,
+                severity=str(i.severity),
+                supply_point_id=i.supply_point_id,
+                channel=i.channel,
+                read_on=i.read_on,
+                first_interval=i.first_interval,
+                last_interval=i.last_interval,
+                detail=i.detail,
+                values=list(i.values),
+                source_file_id=i.source.file_id,
+                source_line=i.source.line,
+                source_segment=i.source.segment,
+                channel_day_version=i.channel_day_version,
+                status=str(i.status),
             )
             .returning(validation_issues.c.id)
         ).scalar_one_or_none()

@@ -68,8 +68,12 @@ class SqlRegisterReadStore:
         row = register_read_row(read)  # refuses an inexact value before touching the database
         previous = self._conn.execute(
             sa.select(_c.id, _c.version, _c.content_key)
-            .where(_c.supply_point_id == read.supply_point_id, _c.meter_serial == read.meter_serial,
-                   _c.register_id == read.register_id, _c.read_at == read.read_at)
+            .where(
+                _c.supply_point_id == read.supply_point_id,
+                _c.meter_serial == read.meter_serial,
+                _c.register_id == read.register_id,
+                _c.read_at == read.read_at,
+            )
             .order_by(_c.version.desc())
             .limit(1)
         ).first()
@@ -89,9 +93,7 @@ class SqlRegisterReadStore:
         return PutResult("corrected", new_id, version, previous.id)
 
     def get(self, register_read_id: int) -> StoredRegisterRead:
-        row = self._conn.execute(
-            sa.select(register_reads).where(_c.id == register_read_id)
-        ).first()
+        row = self._conn.execute(sa.select(register_reads).where(_c.id == register_read_id)).first()
         if row is None:
             raise NotFoundError(f"no register read with id {register_read_id}")
         return stored_register_read(row)
@@ -112,7 +114,8 @@ class SqlRegisterReadStore:
     def count(self) -> int:
         return int(
             self._conn.execute(
-                sa.select(sa.func.count()).select_from(register_reads)
+                sa.select(sa.func.count())
+                .select_from(register_reads)
                 .where(_c.superseded_by.is_(None))
             ).scalar_one()
         )

@@ -112,6 +112,7 @@ channel_days = sa.Table(
     _text("meter_serial", nullable=True),
     sa.Column("interval_count", sa.Integer(), nullable=False),
     sa.Column("estimated_count", sa.Integer(), nullable=False),  # intervals whose quality != "A"
+    sa.Column("total_micro", sa.BigInteger(), nullable=False),  # exact sum of the values (0003)
     sa.UniqueConstraint("supply_point_id", "channel", "read_on", "version"),
     # "Latest versions of a supply point over a date range" is the read every later stage makes.
     sa.Index(
@@ -148,7 +149,11 @@ register_reads = sa.Table(
     sa.Column("source_line", sa.Integer(), nullable=False),
     _text("source_segment", nullable=True),
     sa.UniqueConstraint(
-        "supply_point_id", "meter_serial", "register_id", "read_at", "version",
+        "supply_point_id",
+        "meter_serial",
+        "register_id",
+        "read_at",
+        "version",
         name="uq_register_reads_identity_version",
     ),
     sa.Index(
@@ -180,7 +185,11 @@ interval_reads = sa.Table(
     sa.Column("source_line", sa.Integer(), nullable=False),
     _text("source_segment", nullable=True),
     sa.UniqueConstraint(
-        "supply_point_id", "channel", "interval_start", "interval_end", "version",
+        "supply_point_id",
+        "channel",
+        "interval_start",
+        "interval_end",
+        "version",
         name="uq_interval_reads_identity_version",
     ),
     sa.Index(

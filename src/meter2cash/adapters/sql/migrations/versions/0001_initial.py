@@ -112,17 +112,24 @@ def upgrade() -> None:
         sa.Column("estimated_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_channel_days"),
         sa.ForeignKeyConstraint(
-            ["superseded_by"], ["channel_days.id"],
+            ["superseded_by"],
+            ["channel_days.id"],
             name="fk_channel_days_superseded_by_channel_days",
         ),
         sa.UniqueConstraint(
-            "supply_point_id", "channel", "read_on", "version",
+            "supply_point_id",
+            "channel",
+            "read_on",
+            "version",
             name="uq_channel_days_supply_point_id_channel_read_on_version",
         ),
     )
     op.create_index(
-        "ix_channel_days_latest", "channel_days", ["supply_point_id", "read_on", "channel"],
-        sqlite_where=sa.text(LATEST), postgresql_where=sa.text(LATEST),
+        "ix_channel_days_latest",
+        "channel_days",
+        ["supply_point_id", "read_on", "channel"],
+        sqlite_where=sa.text(LATEST),
+        postgresql_where=sa.text(LATEST),
     )
     op.create_table(
         "validation_issues",
@@ -163,14 +170,18 @@ def upgrade() -> None:
         sa.Column("channel_day_ids", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_determinants"),
         sa.ForeignKeyConstraint(
-            ["superseded_by"], ["determinants.id"],
+            ["superseded_by"],
+            ["determinants.id"],
             name="fk_determinants_superseded_by_determinants",
         ),
         sa.UniqueConstraint("natural_key", "version", name="uq_determinants_natural_key_version"),
     )
     op.create_index(
-        "ix_determinants_latest", "determinants", ["supply_point_id", "period_on"],
-        sqlite_where=sa.text(LATEST), postgresql_where=sa.text(LATEST),
+        "ix_determinants_latest",
+        "determinants",
+        ["supply_point_id", "period_on"],
+        sqlite_where=sa.text(LATEST),
+        postgresql_where=sa.text(LATEST),
     )
     op.create_table(
         "bills",
@@ -190,7 +201,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("issued_order", name="uq_bills_issued_order"),
     )
     op.create_index(
-        "ix_bills_supply_point_id_period_on_version", "bills",
+        "ix_bills_supply_point_id_period_on_version",
+        "bills",
         ["supply_point_id", "period_on", "version"],
     )
     op.create_table(
@@ -206,9 +218,7 @@ def upgrade() -> None:
         sa.Column("amount", EXACT, nullable=False),
         sa.Column("determinant_ids", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("bill_id", "line_no", name="pk_bill_lines"),
-        sa.ForeignKeyConstraint(
-            ["bill_id"], ["bills.bill_id"], name="fk_bill_lines_bill_id_bills"
-        ),
+        sa.ForeignKeyConstraint(["bill_id"], ["bills.bill_id"], name="fk_bill_lines_bill_id_bills"),
     )
 
 
@@ -223,7 +233,14 @@ def downgrade() -> None:
     ]:
         op.drop_index(index, table_name=table)
     for table in [
-        "bill_lines", "bills", "determinants", "validation_issues", "channel_days",
-        "consumer_offsets", "event_log", "rejections", "source_files",
+        "bill_lines",
+        "bills",
+        "determinants",
+        "validation_issues",
+        "channel_days",
+        "consumer_offsets",
+        "event_log",
+        "rejections",
+        "source_files",
     ]:
         op.drop_table(table)

@@ -50,17 +50,25 @@ def upgrade() -> None:
         _text("source_segment", nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_register_reads"),
         sa.ForeignKeyConstraint(
-            ["superseded_by"], ["register_reads.id"],
+            ["superseded_by"],
+            ["register_reads.id"],
             name="fk_register_reads_superseded_by_register_reads",
         ),
         sa.UniqueConstraint(
-            "supply_point_id", "meter_serial", "register_id", "read_at", "version",
+            "supply_point_id",
+            "meter_serial",
+            "register_id",
+            "read_at",
+            "version",
             name="uq_register_reads_identity_version",
         ),
     )
     op.create_index(
-        "ix_register_reads_latest", "register_reads", ["supply_point_id", "read_at"],
-        sqlite_where=sa.text(LATEST), postgresql_where=sa.text(LATEST),
+        "ix_register_reads_latest",
+        "register_reads",
+        ["supply_point_id", "read_at"],
+        sqlite_where=sa.text(LATEST),
+        postgresql_where=sa.text(LATEST),
     )
     op.create_table(
         "interval_reads",
@@ -82,17 +90,25 @@ def upgrade() -> None:
         _text("source_segment", nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_interval_reads"),
         sa.ForeignKeyConstraint(
-            ["superseded_by"], ["interval_reads.id"],
+            ["superseded_by"],
+            ["interval_reads.id"],
             name="fk_interval_reads_superseded_by_interval_reads",
         ),
         sa.UniqueConstraint(
-            "supply_point_id", "channel", "interval_start", "interval_end", "version",
+            "supply_point_id",
+            "channel",
+            "interval_start",
+            "interval_end",
+            "version",
             name="uq_interval_reads_identity_version",
         ),
     )
     op.create_index(
-        "ix_interval_reads_latest", "interval_reads", ["supply_point_id", "interval_start"],
-        sqlite_where=sa.text(LATEST), postgresql_where=sa.text(LATEST),
+        "ix_interval_reads_latest",
+        "interval_reads",
+        ["supply_point_id", "interval_start"],
+        sqlite_where=sa.text(LATEST),
+        postgresql_where=sa.text(LATEST),
     )
 
 
