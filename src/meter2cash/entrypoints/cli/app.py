@@ -71,15 +71,25 @@ def _print(lines: list[str]) -> None:
 MappingOption = Annotated[
     Path | None, typer.Option("--mapping", help="Column mapping file for --format csv.")
 ]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="KEY=VALUE of a CSV mapping (dotted keys; overrides --mapping)."),
+]
 FormatOption = Annotated[
     str, typer.Option("--format", help="auto (detect per file) or a format name: see `formats`.")
 ]
 
 
 def _process(
-    app: App, paths: list[Path], fmt: str, as_json: bool, title: str, mapping: Path | None = None
+    app: App,
+    paths: list[Path],
+    fmt: str,
+    as_json: bool,
+    title: str,
+    mapping: Path | None = None,
+    overrides: list[str] | None = None,
 ) -> None:
-    parser = configured_parser(fmt, mapping)
+    parser = configured_parser(fmt, mapping, overrides or ())
     received_at = datetime.now(UTC)
     report = run_chain(paths, app.uow_factory, app.archive, app.tariffs, received_at, fmt, parser)
     status = read_status(app.uow_factory)
@@ -142,11 +152,12 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
     fmt: FormatOption = "auto",
     mapping: MappingOption = None,
+    map_: MapOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Ingest files (any supported format, zipped or not) and process them through the chain."""
     with application() as app:
-        _process(app, paths, fmt, as_json, "meter2cash ingest", mapping)
+        _process(app, paths, fmt, as_json, "meter2cash ingest", mapping, map_)
 
 
 @cli.command()
@@ -170,13 +181,14 @@ def convert(
         Path | None, typer.Option("--out", help="Output file (default: stdout).")
     ] = None,
     mapping: MappingOption = None,
+    map_: MapOption = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 when any record was rejected.")] = False,
 ) -> None:
     """Convert market files into canonical interval and register records (UTC, exact values)."""
     from meter2cash.service.convert import convert as run_convert
 
     try:
-        parser = configured_parser(fmt, mapping)
+        parser = configured_parser(fmt, mapping, map_ or ())
         if out is None or to == "parquet":
             report = run_convert(files, out or sys.stdout, to, fmt, parser)
         else:
