@@ -28,7 +28,7 @@ def render_run(report: RunReport) -> list[str]:
     lines.append(
         _row("files read", f"{len(report.files)} ({len(new)} new, {skipped} already ingested)")
     )
-    lines.append(_row("records read", f"{sum(f.records for f in new)} channel-days"))
+    lines.append(_row("records read", sum(f.records for f in new)))
     dupes = sum(f.duplicates for f in new)
     if dupes:
         lines.append(_row("exact duplicates absorbed", dupes))
@@ -66,7 +66,7 @@ def render_status(status: Status, settings: Settings) -> list[str]:
     return [
         "In store",
         _row("files", status.files),
-        _row("records (channel-days)", status.records),
+        _row("records", status.records),
         _row("records rejected", f"{status.rejected}" + (f" ({reasons})" if reasons else "")),
         _row("supply points", counts.supply_points),
         _row(
