@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
+from meter2cash.domain.adjustments import AdjustmentRaised
 from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, SourceRef
 from meter2cash.domain.time import require_utc
 
@@ -189,6 +190,7 @@ class BillIssued:
 
 #: Every canonical event type, for schema generation and payload decoding.
 EVENT_TYPES: tuple[type, ...] = (
+    AdjustmentRaised,
     ReadsReceived,
     IntervalReadReceived,
     RegisterReadReceived,
