@@ -166,3 +166,11 @@ def test_same_chain_on_postgresql(tmp_path: Path, fresh_postgres_url: str):
     )
     assert {k: first["status"][k] for k in keep} == {k: sqlite_status[k] for k in keep}
     assert pg.json("run")["new_work"] is False
+
+
+def test_empty_input_directory_and_reversed_window(cli: Cli, tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "No input files found" in cli("run", "--input", str(empty)).stdout
+    result = cli("reads", "X", "--from", "2024-02-01", "--to", "2024-01-01", check=False)
+    assert result.returncode == 2 and "must be after --from" in result.stderr

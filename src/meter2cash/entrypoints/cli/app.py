@@ -236,6 +236,8 @@ def reads(
 ) -> None:
     """Interval values of a supply point: UTC start/end, exact value, quality, version, source."""
     start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    if end <= start:
+        fail(f"--to ({end}) must be after --from ({start}): the window is [from, to)")
     _query(
         as_json,
         lambda app: queries.reads(app.uow_factory, supply_point, start, end, channel),

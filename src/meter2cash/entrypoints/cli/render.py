@@ -51,10 +51,13 @@ def render_run(report: RunReport) -> list[str]:
             lines.append(f"    ... and {len(report.unrated) - 5} more")
     if not report.did_work:
         lines.append("")
-        lines.append(
-            "No new work: every file was already ingested and every stage is up to date; "
-            "nothing changed."
-        )
+        if not report.files:
+            lines.append("No input files found; every stage is up to date; nothing changed.")
+        else:
+            lines.append(
+                "No new work: every file was already ingested and every stage is up to date; "
+                "nothing changed."
+            )
     return lines
 
 
