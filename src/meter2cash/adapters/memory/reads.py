@@ -1,16 +1,22 @@
 """In-memory register reads and irregular interval reads, versioned like the channel-days.
 
 Values are put through the same micro-unit form as the database columns, so the fake refuses what
-the databases refuse and gives back what they give back (``1.50`` as ``1.5``).
+the databases refuse and gives back what they give back (``1.50`` as ``1.5``). Both stores follow
+one rule, written once in :class:`_VersionedReads`: each names its ``MemoryState`` tables and how
+its reads are keyed, compared and made exact.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 from meter2cash.adapters.memory.state import MemoryState
 from meter2cash.adapters.read_keys import (
+    IntervalKey,
+    RegisterKey,
     exact_micro,
     interval_content_key,
     interval_identity,
@@ -27,90 +33,118 @@ from meter2cash.domain.reads import IntervalRead, RegisterRead
 from meter2cash.domain.time import require_utc
 from meter2cash.ports import PutResult, StoredIntervalRead, StoredRegisterRead
 
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+K = TypeVar("K", bound=tuple[Any, ...])
 
-class MemoryRegisterReadStore:
-    def __init__(self, state: MemoryState) -> None:
+
+class _Stored(Protocol[R_co]):
+    @property
+    def id(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def read(self) -> R_co: ...
+
+
+S = TypeVar("S", bound=_Stored[Any])
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind(Generic[R, S, K]):
+    """One kind of read: its ``MemoryState`` tables and how a read is keyed and stored."""
+
+    table: str  # MemoryState has ``<table>s``, ``<table>_versions`` and ``last_<table>_id``
+    noun: str  # what a read is called in a NotFoundError
+    identity: Callable[[R], K]
+    content_key: Callable[[R], str]  # must refuse an inexact value by raising
+    exact: Callable[[R], R]  # the read as the databases give it back
+    stored: Callable[[int, int, int | None, R], S]  # (id, version, superseded_by, read)
+    at: int  # the position in the identity of the instant ``latest`` selects on
+    order: Callable[[S], Any]
+
+
+class _VersionedReads(Generic[R, S, K]):
+    def __init__(self, state: MemoryState, kind: _Kind[R, S, K]) -> None:
         self._s = state
+        self._k = kind
 
-    def put(self, read: RegisterRead) -> PutResult:
-        content_key = register_content_key(read)  # refuses an inexact value before any change
-        key = register_identity(read)
-        ids = self._s.register_read_versions.get(key, ())
-        previous = self._s.register_reads[ids[-1]] if ids else None
-        if previous is not None and register_content_key(previous.read) == content_key:
+    def _reads(self) -> dict[int, S]:
+        reads: dict[int, S] = getattr(self._s, f"{self._k.table}s")
+        return reads
+
+    def _versions(self) -> dict[K, tuple[int, ...]]:
+        versions: dict[K, tuple[int, ...]] = getattr(self._s, f"{self._k.table}_versions")
+        return versions
+
+    def put(self, read: R) -> PutResult:
+        kind, reads, versions = self._k, self._reads(), self._versions()
+        content_key = kind.content_key(read)  # refuses an inexact value before any change
+        key = kind.identity(read)
+        ids = versions.get(key, ())
+        previous = reads[ids[-1]] if ids else None
+        if previous is not None and kind.content_key(previous.read) == content_key:
             return PutResult("unchanged", previous.id, previous.version)
         self._s.dirty = True
-        self._s.last_register_read_id += 1
-        new_id = self._s.last_register_read_id
+        counter = f"last_{kind.table}_id"
+        new_id: int = getattr(self._s, counter) + 1
+        setattr(self._s, counter, new_id)
         version = previous.version + 1 if previous else 1
-        stored_read = replace(read, value=from_micro(exact_micro(read.value)))
-        self._s.register_reads[new_id] = StoredRegisterRead(new_id, version, None, stored_read)
-        self._s.register_read_versions[key] = (*ids, new_id)
+        reads[new_id] = kind.stored(new_id, version, None, kind.exact(read))
+        versions[key] = (*ids, new_id)
         if previous is None:
             return PutResult("new", new_id, version)
-        self._s.register_reads[previous.id] = replace(previous, superseded_by=new_id)
+        reads[previous.id] = kind.stored(previous.id, previous.version, new_id, previous.read)
         return PutResult("corrected", new_id, version, previous.id)
 
-    def get(self, register_read_id: int) -> StoredRegisterRead:
+    def get(self, record_id: int) -> S:
         try:
-            return self._s.register_reads[register_read_id]
+            return self._reads()[record_id]
         except KeyError:
-            raise NotFoundError(f"no register read with id {register_read_id}") from None
+            raise NotFoundError(f"no {self._k.noun} with id {record_id}") from None
 
-    def latest(
-        self, supply_point_id: str, from_at: datetime, to_at: datetime
-    ) -> list[StoredRegisterRead]:
+    def latest(self, supply_point_id: str, from_at: datetime, to_at: datetime) -> list[S]:
         from_at, to_at = require_utc(from_at, "from_at"), require_utc(to_at, "to_at")
+        reads, at = self._reads(), self._k.at
         found = [
-            self._s.register_reads[ids[-1]]
-            for (sp, _, _, read_at), ids in self._s.register_read_versions.items()
-            if sp == supply_point_id and from_at <= read_at < to_at
+            reads[ids[-1]]
+            for key, ids in self._versions().items()
+            if key[0] == supply_point_id and from_at <= key[at] < to_at
         ]
-        return sorted(found, key=register_read_order)
+        return sorted(found, key=self._k.order)
 
     def count(self) -> int:
-        return len(self._s.register_read_versions)
+        return len(self._versions())
 
 
-class MemoryIntervalReadStore:
+_REGISTER = _Kind(
+    table="register_read",
+    noun="register read",
+    identity=register_identity,
+    content_key=register_content_key,
+    exact=lambda read: replace(read, value=from_micro(exact_micro(read.value))),
+    stored=StoredRegisterRead,
+    at=3,  # read_at
+    order=register_read_order,
+)
+
+_INTERVAL = _Kind(
+    table="interval_read",
+    noun="interval read",
+    identity=interval_identity,
+    content_key=interval_content_key,
+    exact=lambda read: replace(read, energy=optional_decimal(optional_micro(read.energy))),
+    stored=StoredIntervalRead,
+    at=2,  # interval start
+    order=interval_read_order,
+)
+
+
+class MemoryRegisterReadStore(_VersionedReads[RegisterRead, StoredRegisterRead, RegisterKey]):
     def __init__(self, state: MemoryState) -> None:
-        self._s = state
+        super().__init__(state, _REGISTER)
 
-    def put(self, read: IntervalRead) -> PutResult:
-        content_key = interval_content_key(read)  # refuses an inexact value before any change
-        key = interval_identity(read)
-        ids = self._s.interval_read_versions.get(key, ())
-        previous = self._s.interval_reads[ids[-1]] if ids else None
-        if previous is not None and interval_content_key(previous.read) == content_key:
-            return PutResult("unchanged", previous.id, previous.version)
-        self._s.dirty = True
-        self._s.last_interval_read_id += 1
-        new_id = self._s.last_interval_read_id
-        version = previous.version + 1 if previous else 1
-        stored_read = replace(read, energy=optional_decimal(optional_micro(read.energy)))
-        self._s.interval_reads[new_id] = StoredIntervalRead(new_id, version, None, stored_read)
-        self._s.interval_read_versions[key] = (*ids, new_id)
-        if previous is None:
-            return PutResult("new", new_id, version)
-        self._s.interval_reads[previous.id] = replace(previous, superseded_by=new_id)
-        return PutResult("corrected", new_id, version, previous.id)
 
-    def get(self, interval_read_id: int) -> StoredIntervalRead:
-        try:
-            return self._s.interval_reads[interval_read_id]
-        except KeyError:
-            raise NotFoundError(f"no interval read with id {interval_read_id}") from None
-
-    def latest(
-        self, supply_point_id: str, from_at: datetime, to_at: datetime
-    ) -> list[StoredIntervalRead]:
-        from_at, to_at = require_utc(from_at, "from_at"), require_utc(to_at, "to_at")
-        found = [
-            self._s.interval_reads[ids[-1]]
-            for (sp, _, start, _), ids in self._s.interval_read_versions.items()
-            if sp == supply_point_id and from_at <= start < to_at
-        ]
-        return sorted(found, key=interval_read_order)
-
-    def count(self) -> int:
-        return len(self._s.interval_read_versions)
+class MemoryIntervalReadStore(_VersionedReads[IntervalRead, StoredIntervalRead, IntervalKey]):
+    def __init__(self, state: MemoryState) -> None:
+        super().__init__(state, _INTERVAL)

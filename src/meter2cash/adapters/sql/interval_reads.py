@@ -8,7 +8,6 @@ NULL``.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,13 +19,11 @@ from meter2cash.adapters.read_keys import (
     optional_micro,
 )
 from meter2cash.adapters.sql.tables import interval_reads
-from meter2cash.domain.errors import NotFoundError
+from meter2cash.adapters.sql.versioned_records import SqlVersionedStore, VersionedTable
 from meter2cash.domain.quantity import Unit
 from meter2cash.domain.reads import IntervalRead, Quality, SourceRef
-from meter2cash.domain.time import Interval, require_utc
-from meter2cash.ports import PutResult, StoredIntervalRead
-
-_c = interval_reads.c
+from meter2cash.domain.time import Interval
+from meter2cash.ports import StoredIntervalRead
 
 
 def interval_read_row(read: IntervalRead) -> dict[str, Any]:
@@ -64,62 +61,17 @@ def stored_interval_read(row: sa.Row[Any]) -> StoredIntervalRead:
     return StoredIntervalRead(m["id"], m["version"], m["superseded_by"], read)
 
 
-class SqlIntervalReadStore:
+_TABLE = VersionedTable(
+    interval_reads,
+    identity=("supply_point_id", "channel", "interval_start", "interval_end"),
+    at="interval_start",
+    noun="interval read",
+    to_row=interval_read_row,
+    from_row=stored_interval_read,
+    order=interval_read_order,
+)
+
+
+class SqlIntervalReadStore(SqlVersionedStore[IntervalRead, StoredIntervalRead]):
     def __init__(self, connection: sa.Connection) -> None:
-        self._conn = connection
-
-    def put(self, read: IntervalRead) -> PutResult:
-        row = interval_read_row(read)  # refuses an inexact value before touching the database
-        previous = self._conn.execute(
-            sa.select(_c.id, _c.version, _c.content_key)
-            .where(
-                _c.supply_point_id == read.supply_point_id,
-                _c.channel == read.channel,
-                _c.interval_start == read.interval.start,
-                _c.interval_end == read.interval.end,
-            )
-            .order_by(_c.version.desc())
-            .limit(1)
-        ).first()
-        if previous is not None and previous.content_key == row["content_key"]:
-            return PutResult("unchanged", previous.id, previous.version)
-        version = previous.version + 1 if previous is not None else 1
-        new_id = self._conn.execute(
-            sa.insert(interval_reads)
-            .values(row | {"version": version, "superseded_by": None})
-            .returning(_c.id)
-        ).scalar_one()
-        if previous is None:
-            return PutResult("new", new_id, version)
-        self._conn.execute(
-            sa.update(interval_reads).where(_c.id == previous.id).values(superseded_by=new_id)
-        )
-        return PutResult("corrected", new_id, version, previous.id)
-
-    def get(self, interval_read_id: int) -> StoredIntervalRead:
-        row = self._conn.execute(sa.select(interval_reads).where(_c.id == interval_read_id)).first()
-        if row is None:
-            raise NotFoundError(f"no interval read with id {interval_read_id}")
-        return stored_interval_read(row)
-
-    def latest(
-        self, supply_point_id: str, from_at: datetime, to_at: datetime
-    ) -> list[StoredIntervalRead]:
-        rows = self._conn.execute(
-            sa.select(interval_reads).where(
-                _c.supply_point_id == supply_point_id,
-                _c.interval_start >= require_utc(from_at, "from_at"),
-                _c.interval_start < require_utc(to_at, "to_at"),
-                _c.superseded_by.is_(None),
-            )
-        )
-        return sorted((stored_interval_read(row) for row in rows), key=interval_read_order)
-
-    def count(self) -> int:
-        return int(
-            self._conn.execute(
-                sa.select(sa.func.count())
-                .select_from(interval_reads)
-                .where(_c.superseded_by.is_(None))
-            ).scalar_one()
-        )
+        super().__init__(connection, _TABLE)

@@ -16,10 +16,11 @@ Where the popular ``nemreader`` logs and carries on, this parser rejects, record
 reason code and the line, and still reads every sound record around the bad one. Decisions where the
 MDFF leaves room, or where a file breaks it:
 
-* A missing 100 header is rejected (``MISSING_HEADER`` at line 1, showing the first record) and the
-  records are still read: each 200/300 record describes itself and the header carries nothing a read
-  needs. A header
-  naming another version (NEM13, ...) stops the file with one ``UNSUPPORTED_FORMAT``.
+* The envelope (100 header, 900 end, blank lines) is checked by :mod:`~meter2cash.ingest.mdff`, as
+  for NEM13. A missing 100 header is rejected (``MISSING_HEADER`` at line 1, showing the first
+  record) and the records are still read: each 200/300 record describes itself and the header
+  carries nothing a read needs. A header naming another version (NEM13, ...) stops the file with one
+  ``UNSUPPORTED_FORMAT``.
 * Records after the 900 are rejected one by one (``RECORD_AFTER_END``): they are typically a second
   file concatenated onto the first, possibly re-sending the same days with other values.
 * A day is held until the record after its 300 arrives, so that its 400 records can complete it;
@@ -40,7 +41,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from meter2cash.domain.reads import SourceRef
-from meter2cash.ingest.items import BOM, ParsedItem, Problem, Rejecter, undecodable
+from meter2cash.ingest.items import ParsedItem, Problem, Rejecter
+from meter2cash.ingest.mdff import Version, read_mdff
 from meter2cash.ingest.nem12.quality import interval_flags, parse_400
 from meter2cash.ingest.nem12.records import Block, Day, channel_day, parse_200, parse_300
 from meter2cash.ingest.reasons import Reason
@@ -49,6 +51,11 @@ _RECORDS = "100, 200, 300, 400, 500, 900"
 # Records that close the day before them (400s extend it; an unknown line leaves it alone, so that a
 # stray line inside a day does not turn the day's own 400 records into orphans).
 _CLOSES_DAY = frozenset({"100", "200", "250", "300", "500", "550", "900"})
+_NEM12 = Version(
+    "NEM12",
+    data_records="200/300",
+    refused={"NEM13": "NEM13 (accumulation meter data) is not supported yet"},
+)
 
 
 def parse_nem12(
@@ -60,7 +67,8 @@ def parse_nem12(
     include blank lines, which are skipped. Reads one line at a time: memory does not grow with the
     file.
     """
-    return _Reader(file_id, segment, Rejecter(file_id, file_name, segment)).read(lines)
+    reject = Rejecter(file_id, file_name, segment)
+    return read_mdff(lines, _NEM12, _Reader(file_id, segment, reject), reject)
 
 
 class _Reader:
@@ -74,74 +82,18 @@ class _Reader:
         self.day: Day | None = None
         self.skip_400 = False  # the 400 records that follow belong to a rejected day
 
-    def read(self, lines: Iterable[str]) -> Iterator[ParsedItem]:
-        reject = self.reject
-        header_seen = False
-        end_line = None
-        records = data_records = last_line = 0
-        last_text = ""
-        for line_no, line in enumerate(lines, start=1):
-            text = line.strip()
-            if line_no == 1:
-                text = text.removeprefix(BOM)  # lines from a file opened without utf-8-sig
-            if not text:
-                continue
-            records += 1
-            last_line, last_text = line_no, text
-            comma = text.find(",")
-            indicator = text if comma < 0 else text[:comma]
-            if end_line is not None:
-                yield reject(
-                    line_no,
-                    Reason.RECORD_AFTER_END,
-                    f"record after the 900 end record at line {end_line}",
-                    text,
-                )
-                continue
-            if indicator in _CLOSES_DAY:
-                if self.day is not None:
-                    yield self._finish_day()
-                self.skip_400 = False
-            if indicator not in ("100", "900"):
-                data_records += 1
-            if undecodable(text):
-                header_seen = True
-                yield self._undecodable(line_no, indicator, text)
-                continue
-            fields = text.split(",")
-            if not header_seen:
-                header_seen = True
-                if indicator == "100":
-                    problem = _header_problem(fields)
-                    if problem:
-                        yield reject(line_no, problem.reason, problem.message, text)
-                        return
-                    continue
-                yield reject(
-                    1,
-                    Reason.MISSING_HEADER,
-                    f"the file does not start with a 100 header record (100,NEM12,...); its first "
-                    f"record, at line {line_no}, is shown; the records are read as NEM12",
-                    text,
-                )
-            item = self._record(line_no, indicator, fields, text)
-            if item is not None:
-                yield item
-            if indicator == "900":
-                end_line = line_no
-        if self.day is not None:
-            yield self._finish_day()
-        if records == 0:
-            yield reject(1, Reason.EMPTY_FILE, "the file has no records", "")
-        elif end_line is None:
-            yield reject(
-                last_line,
-                Reason.MISSING_END_RECORD,
-                f"no 900 end record after line {last_line}: file truncated?",
-                last_text,
-            )
-        elif data_records == 0:
-            yield reject(end_line, Reason.NO_DATA, "no 200/300 records between 100 and 900", "900")
+    def close(self, indicator: str | None) -> Iterator[ParsedItem]:
+        if indicator is None or indicator in _CLOSES_DAY:
+            if self.day is not None:
+                yield self._finish_day()
+            self.skip_400 = False
+
+    def record(
+        self, line: int, indicator: str, fields: list[str], text: str
+    ) -> Iterator[ParsedItem]:
+        item = self._record(line, indicator, fields, text)
+        if item is not None:
+            yield item
 
     def _record(self, line: int, indicator: str, fields: list[str], text: str) -> ParsedItem | None:
         if indicator == "300":
@@ -241,7 +193,7 @@ class _Reader:
         self.day = None
         self.skip_400 = True
 
-    def _undecodable(self, line: int, indicator: str, text: str) -> ParsedItem:
+    def undecodable(self, line: int, indicator: str, text: str) -> ParsedItem:
         """Reject a line that is not UTF-8, and what it would have been part of."""
         consequence = ""
         if indicator == "200":
@@ -255,19 +207,6 @@ class _Reader:
             consequence = f"; V day {self.day.read_on} of line {self.day.line} rejected"
             self._drop_day()
         return self.reject(line, Reason.BAD_ENCODING, f"line is not valid UTF-8{consequence}", text)
-
-
-def _header_problem(fields: list[str]) -> Problem | None:
-    version = fields[1].strip() if len(fields) > 1 else ""
-    if version.upper() == "NEM12":
-        return None
-    if version.upper() == "NEM13":
-        return Problem(
-            Reason.UNSUPPORTED_FORMAT, "NEM13 (accumulation meter data) is not supported yet"
-        )
-    return Problem(
-        Reason.UNSUPPORTED_FORMAT, f"100 header names version {version[:20]!r}, not NEM12"
-    )
 
 
 def _block_rejected(block: Block) -> str:

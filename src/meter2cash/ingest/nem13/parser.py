@@ -24,8 +24,9 @@ beside the reads (records.py says what explains one). Decisions where the MDFF l
   NMISuffix (the data stream MSATS and billing key on; AEMO's CNRGYMDP scenario-18 file gives two
   suffixes of one meter the same RegisterID, so RegisterID alone would merge them), and the
   DirectionIndicator (I/E) is validated and used by the Quantity check only.
-* Structure is checked like NEM12: a missing 100 header is rejected and the records still read, a
-  header of another version stops the file, records after the 900 and a missing 900 are rejected.
+* The envelope is checked by :mod:`~meter2cash.ingest.mdff`, as for NEM12: a missing 100 header is
+  rejected and the records still read, a header of another version stops the file, records after
+  the 900 and a missing 900 are rejected.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from collections.abc import Iterable, Iterator
 
 from meter2cash.domain.reads import Quality, RegisterRead, SourceRef
 from meter2cash.ingest.csvmap.reasons import Rejects
-from meter2cash.ingest.items import BOM, ParsedItem, undecodable
+from meter2cash.ingest.items import ParsedItem
+from meter2cash.ingest.mdff import Version, read_mdff
 from meter2cash.ingest.nem12.quality import QUALITIES
 from meter2cash.ingest.nem13.reasons import Nem13Reason, Problem
 from meter2cash.ingest.nem13.records import Accumulation, Read, parse_250, quantity_problem
@@ -42,13 +44,15 @@ from meter2cash.ingest.reasons import Reason
 
 _RECORDS = "100, 250, 550, 900"
 _NEM12_RECORDS = frozenset({"200", "300", "400", "500"})
+_NEM13 = Version("NEM13", data_records="250")
 
 
 def parse_nem13(
     lines: Iterable[str], file_id: str, file_name: str, segment: str | None = None
 ) -> Iterator[ParsedItem]:
     """Yield the register reads of each sound 250 record and a rejection per problem, in order."""
-    return _Reader(file_id, segment, Rejects(file_id, file_name, segment)).read(lines)
+    reject = Rejects(file_id, file_name, segment)
+    return read_mdff(lines, _NEM13, _Reader(file_id, segment, reject), reject)
 
 
 class _Reader:
@@ -60,73 +64,15 @@ class _Reader:
         self.last_250: int | None = None  # line of the latest 250 (sound or not)
         self.b2b_taken = False  # the latest 250 already has its 550
 
-    def read(self, lines: Iterable[str]) -> Iterator[ParsedItem]:
-        reject = self.reject
-        header_seen = False
-        end_line: int | None = None
-        records = data = last_line = 0
-        last_text = ""
-        for line_no, line in enumerate(lines, start=1):
-            text = line.strip()
-            if line_no == 1:
-                text = text.removeprefix(BOM)
-            if not text:
-                continue
-            records += 1
-            last_line, last_text = line_no, text
-            indicator = text.split(",", 1)[0]
-            if end_line is not None:
-                yield reject(
-                    line_no,
-                    Reason.RECORD_AFTER_END,
-                    f"record after the 900 end record at line {end_line}",
-                    text,
-                )
-                continue
-            if indicator != "550":
-                yield from self._release(None)
-            if indicator not in ("100", "900"):
-                data += 1
-            if undecodable(text):
-                header_seen = True
-                self.last_250, self.b2b_taken = (
-                    (line_no, False) if indicator == "250" else (None, True)
-                )
-                yield reject(line_no, Reason.BAD_ENCODING, "line is not valid UTF-8", text)
-                continue
-            fields = text.split(",")
-            if not header_seen:
-                header_seen = True
-                if indicator == "100":
-                    problem = _header_problem(fields)
-                    if problem:
-                        yield reject(line_no, problem.reason, problem.message, text)
-                        return
-                    continue
-                yield reject(
-                    1,
-                    Reason.MISSING_HEADER,
-                    f"the file does not start with a 100 header record (100,NEM13,...); its first "
-                    f"record, at line {line_no}, is shown; the records are read as NEM13",
-                    text,
-                )
-            yield from self._record(line_no, indicator, fields, text)
-            if indicator == "900":
-                end_line = line_no
-        yield from self._release(None)
-        if records == 0:
-            yield reject(1, Reason.EMPTY_FILE, "the file has no records", "")
-        elif end_line is None:
-            yield reject(
-                last_line,
-                Reason.MISSING_END_RECORD,
-                f"no 900 end record after line {last_line}: file truncated?",
-                last_text,
-            )
-        elif data == 0:
-            yield reject(end_line, Reason.NO_DATA, "no 250 records between 100 and 900", "900")
+    def close(self, indicator: str | None) -> Iterator[ParsedItem]:
+        if indicator != "550":
+            yield from self._release(None)
 
-    def _record(
+    def undecodable(self, line: int, indicator: str, text: str) -> ParsedItem:
+        self.last_250, self.b2b_taken = (line, False) if indicator == "250" else (None, True)
+        return self.reject(line, Reason.BAD_ENCODING, "line is not valid UTF-8", text)
+
+    def record(
         self, line: int, indicator: str, fields: list[str], text: str
     ) -> Iterator[ParsedItem]:
         reject = self.reject
@@ -220,13 +166,4 @@ def _register_read(
         reason=read.reason,
         read_type=read_type,
         source=source,
-    )
-
-
-def _header_problem(fields: list[str]) -> Problem | None:
-    version = fields[1].strip() if len(fields) > 1 else ""
-    if version.upper() == "NEM13":
-        return None
-    return Problem(
-        Reason.UNSUPPORTED_FORMAT, f"100 header names version {version[:20]!r}, not NEM13"
     )
