@@ -1,5 +1,4 @@
-"""Builders of canonical values for the contract suites (one place, so suites stay about behaviour).
-"""
+"""Builders of canonical values for the contract suites (one place, so suites stay about behaviour)."""
 
 from __future__ import annotations
 
@@ -54,23 +53,36 @@ def channel_day(
     )
 
 
-def source_file(file_id: str = FILE_ID, name: str = "a.csv", received_at: datetime | None = None
-                ) -> SourceFile:
+def source_file(
+    file_id: str = FILE_ID, name: str = "a.csv", received_at: datetime | None = None
+) -> SourceFile:
     at = received_at or datetime(2024, 2, 1, 9, 30, tzinfo=UTC)
     return SourceFile(file_id, name, 1234, "nem12", at, records=10, rejected=1)
 
 
-def rejection(line: int = 3, reason: str = "bad_quality", file_id: str = FILE_ID,
-              message: str = "quality flag Z is not defined") -> Rejection:
+def rejection(
+    line: int = 3,
+    reason: str = "bad_quality",
+    file_id: str = FILE_ID,
+    message: str = "quality flag Z is not defined",
+) -> Rejection:
     return Rejection(SourceRef(file_id, line, None), "a.csv", reason, message, "300,20240101,Z")
 
 
 def issue(rule: str = "spike", first: int = 0, version: int = 1) -> ValidationIssue:
     return ValidationIssue(
-        rule=rule, rule_version=1, severity=Severity.ERROR, supply_point_id="6001234567",
-        channel="E1", read_on=date(2024, 1, 15), first_interval=first, last_interval=first + 2,
-        detail="value 10x the day's median", values=("12.5", "0.125", "-0.5"),
-        source=SourceRef(FILE_ID, 12, "300"), channel_day_version=version,
+        rule=rule,
+        rule_version=1,
+        severity=Severity.ERROR,
+        supply_point_id="6001234567",
+        channel="E1",
+        read_on=date(2024, 1, 15),
+        first_interval=first,
+        last_interval=first + 2,
+        detail="value 10x the day's median",
+        values=("12.5", "0.125", "-0.5"),
+        source=SourceRef(FILE_ID, 12, "300"),
+        channel_day_version=version,
     )
 
 
@@ -82,8 +94,9 @@ def determinant(
     channel: str = "E1",
     channel_day_ids: tuple[int, ...] = (1, 2, 3),
 ) -> Determinant:
-    return Determinant(supply_point_id, channel, kind, period_on, quantity_micro, "kWh",
-                       channel_day_ids)
+    return Determinant(
+        supply_point_id, channel, kind, period_on, quantity_micro, "kWh", channel_day_ids
+    )
 
 
 def bill(
@@ -93,16 +106,49 @@ def bill(
     energy_amount: Decimal = Decimal("58.30"),
 ) -> Bill:
     lines = (
-        BillLine(1, LineKind.STANDING_CHARGE, "Standing charge", Decimal("31"), "day",
-                 Decimal("0.4532"), "GBP/day", Decimal("14.05"), (4,)),
-        BillLine(2, LineKind.ENERGY, "Energy", Decimal("241.523456"), "kWh",
-                 Decimal("0.241399"), "GBP/kWh", energy_amount, (1, 2)),
-        BillLine(3, LineKind.TAX, "VAT 5%", Decimal("72.35"), "GBP", Decimal("0.05"), "ratio",
-                 Decimal("3.62"), ()),
+        BillLine(
+            1,
+            LineKind.STANDING_CHARGE,
+            "Standing charge",
+            Decimal("31"),
+            "day",
+            Decimal("0.4532"),
+            "GBP/day",
+            Decimal("14.05"),
+            (4,),
+        ),
+        BillLine(
+            2,
+            LineKind.ENERGY,
+            "Energy",
+            Decimal("241.523456"),
+            "kWh",
+            Decimal("0.241399"),
+            "GBP/kWh",
+            energy_amount,
+            (1, 2),
+        ),
+        BillLine(
+            3,
+            LineKind.TAX,
+            "VAT 5%",
+            Decimal("72.35"),
+            "GBP",
+            Decimal("0.05"),
+            "ratio",
+            Decimal("3.62"),
+            (),
+        ),
     )
     return Bill(
-        supply_point_id=supply_point_id, period_on=period_on, period_end_on=date(2024, 2, 1),
-        version=version, currency="GBP", tariff_id="FLAT-1", tariff_version=2,
-        rounding_rule=LINE_ROUNDING, lines=lines,
+        supply_point_id=supply_point_id,
+        period_on=period_on,
+        period_end_on=date(2024, 2, 1),
+        version=version,
+        currency="GBP",
+        tariff_id="FLAT-1",
+        tariff_version=2,
+        rounding_rule=LINE_ROUNDING,
+        lines=lines,
         supersedes=None if version == 1 else f"B-{supply_point_id}-{period_on:%Y%m}-v{version - 1}",
     )

@@ -84,4 +84,3 @@ def uow_factory(
 def sql_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
     with _sql_engine(str(request.param), request, tmp_path) as engine:
         yield engine
-

@@ -31,7 +31,9 @@ def _observe_days(uow, touched):
 
 
 @SETTINGS
-@given(puts=st.lists(st.tuples(keys, variants, st.booleans()), max_size=25), split=st.integers(0, 25))
+@given(
+    puts=st.lists(st.tuples(keys, variants, st.booleans()), max_size=25), split=st.integers(0, 25)
+)
 def test_put_many_equals_put_then_set_billable(uow_factory: UnitOfWorkFactory, puts, split):
     days = [(channel_day(sp, on, ch, base=base), billable) for (sp, ch, on), base, billable in puts]
     touched = {(sp, ch, on) for (sp, ch, on), _, _ in puts}
@@ -61,13 +63,20 @@ def test_put_many_equals_put_then_set_billable(uow_factory: UnitOfWorkFactory, p
 def test_determinant_put_many_equals_put(uow_factory: UnitOfWorkFactory, puts):
     items = [determinant(quantity_micro=q, supply_point_id=sp) for sp, q in puts]
     with uow_factory() as uow:
-        expected = [(stored.version, changed) for stored, changed in map(uow.determinants.put, items)]
+        expected = [
+            (stored.version, changed) for stored, changed in map(uow.determinants.put, items)
+        ]
         # ids are not compared across transactions: PostgreSQL sequences do not roll back
-        expected_latest = sorted((d.version, d.determinant.content_key) for d in uow.determinants.latest())
+        expected_latest = sorted(
+            (d.version, d.determinant.content_key) for d in uow.determinants.latest()
+        )
     with uow_factory() as uow:
         results = uow.determinants.put_many(items)
         assert [(stored.version, changed) for stored, changed in results] == expected
-        assert sorted((d.version, d.determinant.content_key) for d in uow.determinants.latest()) == expected_latest
+        assert (
+            sorted((d.version, d.determinant.content_key) for d in uow.determinants.latest())
+            == expected_latest
+        )
         for stored, _ in results:
             assert uow.determinants.get(stored.id).determinant == stored.determinant
 
@@ -76,7 +85,9 @@ def test_determinant_put_many_equals_put(uow_factory: UnitOfWorkFactory, puts):
 @given(entries=st.lists(st.tuples(st.sampled_from(["s1", "s2"]), st.sampled_from("abcd")),
                         max_size=20))  # fmt: skip
 def test_append_many_equals_append(uow_factory: UnitOfWorkFactory, entries):
-    batch = [LogEntry(stream, "k", "t", 1, {"n": n}, key) for n, (stream, key) in enumerate(entries)]
+    batch = [
+        LogEntry(stream, "k", "t", 1, {"n": n}, key) for n, (stream, key) in enumerate(entries)
+    ]
     with uow_factory() as uow:
         uow.log.append("s1", "k", "t", 1, {"n": -1}, "a")  # already there before the batch
         offsets = uow.log.append_many(batch)

@@ -83,11 +83,13 @@ def test_a_bill_without_lines(uow_factory) -> None:
 
 
 exact = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
-    lambda d: abs(d.adjusted()) < 40)
+    lambda d: abs(d.adjusted()) < 40
+)
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(quantity=exact, rate=exact, amount=exact)
 def test_any_finite_decimal_round_trips_identically(
     uow_factory: UnitOfWorkFactory, quantity: Decimal, rate: Decimal, amount: Decimal

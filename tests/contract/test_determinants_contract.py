@@ -1,5 +1,4 @@
-"""DeterminantStore contract: versioned by natural key, unchanged content is a no-op, lineage kept.
-"""
+"""DeterminantStore contract: versioned by natural key, unchanged content is a no-op, lineage kept."""
 
 from __future__ import annotations
 
@@ -62,8 +61,10 @@ def test_latest_filters_and_order(uow_factory) -> None:
         assert [s.determinant.quantity_micro for s in store.latest()] == [3, 5, 6, 2, 1]
         assert [s.determinant.quantity_micro for s in store.latest("sp-a")] == [3, 5, 6, 2]
         assert [s.determinant.quantity_micro for s in store.latest(period_on=jan)] == [3, 5, 6, 1]
-        assert [s.determinant.quantity_micro
-                for s in store.latest("sp-a", DeterminantKind.MONTHLY_IMPORT)] == [6, 2]
+        assert [
+            s.determinant.quantity_micro
+            for s in store.latest("sp-a", DeterminantKind.MONTHLY_IMPORT)
+        ] == [6, 2]
         assert [s.version for s in store.latest("sp-a", DeterminantKind.MONTHLY_IMPORT, jan)] == [2]
         assert store.latest("sp-z") == []
 
@@ -73,8 +74,9 @@ def test_get_unknown_is_not_found(uow_factory) -> None:
         uow.determinants.get(31337)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(puts=st.lists(st.tuples(st.sampled_from(["sp-a", "sp-b"]), st.integers(0, 2)), max_size=15))
 def test_versions_count_content_changes(uow_factory: UnitOfWorkFactory, puts) -> None:
     history: dict[str, list[int]] = {}
@@ -88,4 +90,5 @@ def test_versions_count_content_changes(uow_factory: UnitOfWorkFactory, puts) ->
             assert stored.version == len(seen)
         latest = {s.determinant.supply_point_id: s for s in uow.determinants.latest()}
         assert {sp: (s.version, s.determinant.quantity_micro) for sp, s in latest.items()} == {
-            sp: (len(seen), seen[-1]) for sp, seen in history.items()}
+            sp: (len(seen), seen[-1]) for sp, seen in history.items()
+        }

@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 from meter2cash.adapters.sql import SqlUnitOfWorkFactory
 from meter2cash.ports import EventLog, UnitOfWorkFactory
 
-PAYLOAD = {"channel_day": {"values": ["0.125", None], "read_on": "2024-01-15"}, "n": 3,
-           "note": "Zählerstand ✓", "flags": [True, False]}
+PAYLOAD = {
+    "channel_day": {"values": ["0.125", None], "read_on": "2024-01-15"},
+    "n": 3,
+    "note": "Zählerstand ✓",
+    "flags": [True, False],
+}
 
 
 def append(log: EventLog, stream: str, idempotency_key: str, key: str = "sp-1") -> int | None:
@@ -40,7 +44,11 @@ def test_records_round_trip(uow_factory) -> None:
     with uow_factory() as uow:
         [record] = uow.log.read("raw", 0, 10)
     assert (record.offset, record.stream, record.key, record.event_type) == (
-        offset, "raw", "6001234567", "reads_received")
+        offset,
+        "raw",
+        "6001234567",
+        "reads_received",
+    )
     assert (record.schema_version, record.payload, record.idempotency_key) == (2, PAYLOAD, "k1")
 
 
@@ -111,8 +119,9 @@ appends = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(operations=appends)
 def test_appends_match_a_model_log(uow_factory: UnitOfWorkFactory, operations) -> None:
     """Each stream holds each idempotency key once, in first-append order; offsets only grow."""
@@ -153,6 +162,8 @@ def test_concurrent_appenders_to_a_stream_commit_in_offset_order(sql_engine: sa.
     with factory() as reader:
         records = reader.log.read("raw", 0, 10)
     assert [(r.idempotency_key, r.offset) for r in records] == [
-        ("first", first_offset), ("second", second_offset[0])]
+        ("first", first_offset),
+        ("second", second_offset[0]),
+    ]
     assert first_offset is not None and second_offset[0] is not None
     assert first_offset < second_offset[0]

@@ -54,4 +54,7 @@ def test_list_is_in_receipt_order(uow_factory) -> None:
         uow.commit()
     with uow_factory() as uow:
         assert [f.name for f in uow.files.list()] == [
-            "early.csv", "same-time-larger-id.csv", "late.csv"]
+            "early.csv",
+            "same-time-larger-id.csv",
+            "late.csv",
+        ]

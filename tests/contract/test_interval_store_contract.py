@@ -28,16 +28,27 @@ def test_new_then_unchanged_then_corrected(uow_factory) -> None:
         assert store.put(original) == PutResult("unchanged", new.id, 1)
         correction = store.put(corrected)
         assert (correction.outcome, correction.version, correction.previous_id) == (
-            "corrected", 2, new.id)
+            "corrected",
+            2,
+            new.id,
+        )
         assert correction.id != new.id
         assert store.put(corrected) == PutResult("unchanged", correction.id, 2)
         uow.commit()
     with uow_factory() as uow:
         old, latest = uow.intervals.versions(original.supply_point_id, "E1", DAY)
         assert (old.id, old.version, old.superseded_by, old.channel_day) == (
-            new.id, 1, correction.id, original)
+            new.id,
+            1,
+            correction.id,
+            original,
+        )
         assert (latest.id, latest.version, latest.superseded_by, latest.channel_day) == (
-            correction.id, 2, None, corrected)
+            correction.id,
+            2,
+            None,
+            corrected,
+        )
         assert uow.intervals.get(new.id) == old
         assert uow.intervals.latest(original.supply_point_id, DAY, date(2024, 1, 16)) == [latest]
 
@@ -67,8 +78,9 @@ def test_uk_clock_change_days_round_trip(uow_factory, read_on: date, intervals: 
     values: list[Decimal | None] = [Decimal(k) / 8 for k in range(intervals)]
     values[3] = None
     qualities = "A" * 3 + "N" + "E" * 2 + "A" * (intervals - 6)
-    day = channel_day("1200012345678", read_on, zone="Europe/London", values=values,
-                      qualities=qualities)
+    day = channel_day(
+        "1200012345678", read_on, zone="Europe/London", values=values, qualities=qualities
+    )
     with uow_factory() as uow:
         uow.intervals.put(day)
         uow.commit()
@@ -81,8 +93,13 @@ def test_uk_clock_change_days_round_trip(uow_factory, read_on: date, intervals: 
 
 def test_values_are_exact_micro_units(uow_factory) -> None:
     values: list[Decimal | None] = [
-        Decimal("0.000001"), Decimal("-1.5"), Decimal("123456789.123456"), Decimal("0"),
-        Decimal("2.100000"), None, *[Decimal("7")] * 42,
+        Decimal("0.000001"),
+        Decimal("-1.5"),
+        Decimal("123456789.123456"),
+        Decimal("0"),
+        Decimal("2.100000"),
+        None,
+        *[Decimal("7")] * 42,
     ]
     day = channel_day(values=values)
     with uow_factory() as uow:
@@ -91,7 +108,8 @@ def test_values_are_exact_micro_units(uow_factory) -> None:
     with uow_factory() as uow:
         stored = uow.intervals.get(stored_id).channel_day
     assert [None if v is None else to_micro(v) for v in stored.values] == [
-        None if v is None else to_micro(v) for v in values]
+        None if v is None else to_micro(v) for v in values
+    ]
     assert stored.content_key == day.content_key
     assert stored == day
 
@@ -128,7 +146,13 @@ def test_latest_range_channel_filter_and_order(uow_factory) -> None:
     with uow_factory() as uow:
         found = uow.intervals.latest("6001234567", date(2024, 1, 15), date(2024, 1, 17))
         assert [(s.channel_day.channel, s.channel_day.read_on.day) for s in found] == [
-            ("B1", 15), ("B1", 16), ("E1", 15), ("E1", 16), ("Q1", 15), ("Q1", 16)]
+            ("B1", 15),
+            ("B1", 16),
+            ("E1", 15),
+            ("E1", 16),
+            ("Q1", 15),
+            ("Q1", 16),
+        ]
         assert all(s.superseded_by is None for s in found)
         assert found[2].version == 2
         e1 = uow.intervals.latest("6001234567", date(2024, 1, 1), date(2024, 2, 1), channel="E1")
@@ -147,16 +171,21 @@ def test_supply_point_ids_and_counts(uow_factory) -> None:
         uow.intervals.put(channel_day("a-point", channel="B1"))
         assert uow.intervals.supply_point_ids() == ["a-point", "b-point"]
         assert uow.intervals.counts() == IntervalCounts(
-            supply_points=2, channel_days=3, intervals=3 * 48, estimated=4, versions=4)
+            supply_points=2, channel_days=3, intervals=3 * 48, estimated=4, versions=4
+        )
 
 
 variants = st.sampled_from(["0.1", "0.2", "0.3"])
-keys = st.tuples(st.sampled_from(["sp-a", "sp-b"]), st.sampled_from(["E1", "B1"]),
-                 st.sampled_from([date(2024, 1, 1), date(2024, 1, 2)]))
+keys = st.tuples(
+    st.sampled_from(["sp-a", "sp-b"]),
+    st.sampled_from(["E1", "B1"]),
+    st.sampled_from([date(2024, 1, 1), date(2024, 1, 2)]),
+)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(puts=st.lists(st.tuples(keys, variants), max_size=20))
 def test_versions_follow_content_changes(uow_factory: UnitOfWorkFactory, puts) -> None:
     """Latest == the last content put per key; versions == number of content changes per key."""
@@ -172,14 +201,18 @@ def test_versions_follow_content_changes(uow_factory: UnitOfWorkFactory, puts) -
         for (sp, channel, read_on), history in model.items():
             versions = uow.intervals.versions(sp, channel, read_on)
             assert [v.channel_day for v in versions] == [
-                channel_day(sp, read_on, channel, base=base) for base in history]
+                channel_day(sp, read_on, channel, base=base) for base in history
+            ]
             assert [v.superseded_by for v in versions] == [v.id for v in versions[1:]] + [None]
-            [latest] = uow.intervals.latest(sp, read_on, read_on.replace(day=read_on.day + 1),
-                                            channel)
+            [latest] = uow.intervals.latest(
+                sp, read_on, read_on.replace(day=read_on.day + 1), channel
+            )
             assert latest.channel_day == channel_day(sp, read_on, channel, base=history[-1])
         counts = uow.intervals.counts()
         assert (counts.channel_days, counts.versions) == (
-            len(model), sum(len(h) for h in model.values()))
+            len(model),
+            sum(len(h) for h in model.values()),
+        )
 
 
 def test_day_totals_are_exact_sums_of_the_latest_versions(uow_factory) -> None:
@@ -191,10 +224,15 @@ def test_day_totals_are_exact_sums_of_the_latest_versions(uow_factory) -> None:
         day = uow.intervals.get(corrected.id).channel_day
         totals = uow.intervals.day_totals("sp", day.read_on, date(2100, 1, 1))
         assert [(t.channel_day_id, t.channel, t.billable) for t in totals] == [
-            (export.id, "B1", True), (corrected.id, "E1", False)]
+            (export.id, "B1", True),
+            (corrected.id, "E1", False),
+        ]
         for total in totals:
             stored = uow.intervals.get(total.channel_day_id).channel_day
             assert total.total_micro == sum(to_micro(v) for v in stored.values if v is not None)
             assert (total.market, total.direction, total.unit) == (
-                stored.market, stored.direction, stored.unit)
+                stored.market,
+                stored.direction,
+                stored.unit,
+            )
         assert first.id not in {t.channel_day_id for t in totals}

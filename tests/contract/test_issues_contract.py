@@ -1,5 +1,4 @@
-"""IssueStore contract: one stored issue per rule, version and interval range; a status lifecycle.
-"""
+"""IssueStore contract: one stored issue per rule, version and interval range; a status lifecycle."""
 
 from __future__ import annotations
 
@@ -27,7 +26,9 @@ def test_add_returns_an_id_once_per_key(uow_factory) -> None:
         uow.commit()
     with uow_factory() as uow:
         assert uow.issues.list() == [
-            StoredIssue(first, spike), StoredIssue(second, issue(version=2))]
+            StoredIssue(first, spike),
+            StoredIssue(second, issue(version=2)),
+        ]
 
 
 def test_status_lifecycle_and_filter(uow_factory) -> None:
@@ -40,7 +41,8 @@ def test_status_lifecycle_and_filter(uow_factory) -> None:
         assert [s.id for s in uow.issues.list(IssueStatus.OPEN)] == [ids[0]]
         [resolved] = uow.issues.list(IssueStatus.RESOLVED)
         assert resolved == StoredIssue(
-            ids[1], dataclasses.replace(issue(first=1), status=IssueStatus.RESOLVED))
+            ids[1], dataclasses.replace(issue(first=1), status=IssueStatus.RESOLVED)
+        )
         assert [s.id for s in uow.issues.list(IssueStatus.ACCEPTED)] == [ids[2]]
         assert [s.id for s in uow.issues.list()] == ids
 

@@ -29,8 +29,13 @@ def test_a_batch_with_duplicates_inside_counts_each_once(uow_factory) -> None:
 
 def test_round_trip_and_filter_by_file(uow_factory) -> None:
     other_file = "cd" * 32
-    with_segment = Rejection(SourceRef(other_file, 12, "UNH+1"), "b.edi", "bad_segment",
-                             "unknown qualifier «Z9»", "QTY+Z9:12'")
+    with_segment = Rejection(
+        SourceRef(other_file, 12, "UNH+1"),
+        "b.edi",
+        "bad_segment",
+        "unknown qualifier «Z9»",
+        "QTY+Z9:12'",
+    )
     with uow_factory() as uow:
         uow.rejections.add([rejection(1), with_segment, rejection(2)])
         uow.commit()

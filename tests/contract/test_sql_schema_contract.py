@@ -30,10 +30,21 @@ def schema_differences(engine: sa.Engine, target: sa.MetaData) -> list[object]:
 
 def insert_bill_row(engine: sa.Engine, bill_id: str, total: Decimal, issued_order: int) -> None:
     with engine.begin() as connection:
-        connection.execute(sa.insert(bills).values(
-            bill_id=bill_id, supply_point_id="sp", period_on=date(2024, 1, 1),
-            period_end_on=date(2024, 2, 1), version=1, currency="GBP", tariff_id="T",
-            tariff_version=1, rounding_rule="r", total=total, issued_order=issued_order))
+        connection.execute(
+            sa.insert(bills).values(
+                bill_id=bill_id,
+                supply_point_id="sp",
+                period_on=date(2024, 1, 1),
+                period_end_on=date(2024, 2, 1),
+                version=1,
+                currency="GBP",
+                tariff_id="T",
+                tariff_version=1,
+                rounding_rule="r",
+                total=total,
+                issued_order=issued_order,
+            )
+        )
 
 
 def test_migrated_schema_matches_tables(sql_engine: sa.Engine) -> None:

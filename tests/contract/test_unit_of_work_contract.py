@@ -47,10 +47,26 @@ def visible(uow: UnitOfWork) -> dict[str, object]:
     }
 
 
-NOTHING = {"files": 0, "rejections": 0, "channel_days": 0, "issues": 0, "determinants": 0,
-           "bills": 0, "events": 0, "offset": 0}
-EVERYTHING = {"files": 1, "rejections": 1, "channel_days": 1, "issues": 1, "determinants": 1,
-              "bills": 1, "events": 1, "offset": 41}
+NOTHING = {
+    "files": 0,
+    "rejections": 0,
+    "channel_days": 0,
+    "issues": 0,
+    "determinants": 0,
+    "bills": 0,
+    "events": 0,
+    "offset": 0,
+}
+EVERYTHING = {
+    "files": 1,
+    "rejections": 1,
+    "channel_days": 1,
+    "issues": 1,
+    "determinants": 1,
+    "bills": 1,
+    "events": 1,
+    "offset": 41,
+}
 
 
 def test_commit_makes_effects_and_offset_visible_together(uow_factory) -> None:
@@ -109,11 +125,18 @@ def test_a_crashed_consumer_reprocesses_exactly_what_it_had_not_committed(uow_fa
         with uow_factory() as uow:
             records = uow.log.read("raw", uow.log.committed("interpret", "raw"), 2)
             for record in records:
-                day = channel_day(read_on=date(2024, 1, 1 + record.offset % 28),
-                                  base=record.payload["base"])
+                day = channel_day(
+                    read_on=date(2024, 1, 1 + record.offset % 28), base=record.payload["base"]
+                )
                 uow.intervals.put(day)
-                uow.log.append("curated", "sp", "consumption_curated", 1, {},
-                               f"curated-{record.idempotency_key}")
+                uow.log.append(
+                    "curated",
+                    "sp",
+                    "consumption_curated",
+                    1,
+                    {},
+                    f"curated-{record.idempotency_key}",
+                )
                 if crash_after is not None:
                     raise Crash
             if records:
@@ -128,7 +151,8 @@ def test_a_crashed_consumer_reprocesses_exactly_what_it_had_not_committed(uow_fa
     with uow_factory() as uow:
         assert uow.intervals.counts().versions == 4
         assert [r.idempotency_key for r in uow.log.read("curated", 0, 10)] == [
-            f"curated-raw-{i}" for i in range(4)]
+            f"curated-raw-{i}" for i in range(4)
+        ]
         assert uow.log.committed("interpret", "raw") == uow.log.end_offset("raw")
 
 

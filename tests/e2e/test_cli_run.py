@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.e2e.conftest import TARIFFS, Cli, make_cli
+from tests.e2e.conftest import DEMO, TARIFFS, Cli, make_cli
 
 
 def _independent_totals(db_path: Path) -> dict[str, Decimal]:
@@ -119,6 +119,21 @@ def test_uk_clock_change_days_flow_through(cli: Cli):
         (("reads", "NOPE", "--from", "yesterday", "--to", "2024-01-02"), "--from must be a date"),
         (("lineage", "not-a-line"), "not a bill line id"),
         (("ingest", "/no/such/file.csv"), "no such file"),
+        (
+            ("convert", str(DEMO / "synthetic-au" / "nem12-00001.csv"), "--out", "/no/dir/x.jsonl"),
+            "cannot write /no/dir/x.jsonl",
+        ),
+        (
+            (
+                "convert",
+                str(DEMO / "synthetic-au" / "nem12-00001.csv"),
+                "--to",
+                "parquet",
+                "--out",
+                "/no/dir/x.parquet",
+            ),
+            "cannot write /no/dir/x.parquet",
+        ),
     ],
 )
 def test_bad_user_input_is_one_line_and_exit_2(cli: Cli, args: tuple[str, ...], message: str):

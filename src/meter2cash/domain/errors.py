@@ -22,6 +22,10 @@ class PrecisionError(DomainError):
     """A quantity has more decimal places than the canonical scale can hold exactly."""
 
 
+class QuantityRangeError(DomainError):
+    """A quantity is too large to be a meter reading and too large for the stores' 64-bit columns."""
+
+
 class ConfigurationError(Meter2CashError):
     """Settings or reference data (tariffs, ...) are missing or invalid."""
 

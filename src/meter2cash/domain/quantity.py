@@ -11,10 +11,16 @@ from __future__ import annotations
 from decimal import Context, Decimal, Inexact, InvalidOperation
 from enum import StrEnum
 
-from meter2cash.domain.errors import DomainError, PrecisionError
+from meter2cash.domain.errors import DomainError, PrecisionError, QuantityRangeError
 
 MICRO = 1_000_000
 _SCALE = Decimal(MICRO)
+
+#: Largest magnitude accepted, in micro-units: 10^9 kWh (a terawatt-hour) in one value. No meter
+#: records that much in an interval or on a register, so a larger value is a corrupt field; and the
+#: bound keeps every stored value *and* every day total (at most 288 values) inside a signed 64-bit
+#: column (9.2 * 10^18), so no store can overflow. Team default, not a market rule.
+MAX_ABS_MICRO = 10**15
 
 
 class Unit(StrEnum):
@@ -65,7 +71,11 @@ _EXACT = Context(prec=28, traps=[Inexact, InvalidOperation])
 
 
 def to_micro(value: Decimal) -> int:
-    """Scale an exact decimal to integer micro-units, refusing anything that would need rounding."""
+    """Scale an exact decimal to integer micro-units, refusing anything that would need rounding.
+
+    Also refuses magnitudes beyond :data:`MAX_ABS_MICRO` (``QuantityRangeError``): every parser
+    and the ingest service call this, so an absurd value is rejected with its line, not stored.
+    """
     if not value.is_finite():
         raise DomainError(f"not a finite quantity: {value}")
     try:
@@ -75,6 +85,8 @@ def to_micro(value: Decimal) -> int:
     integral = int(scaled)
     if scaled != integral:
         raise PrecisionError(f"{value} has more than 6 decimal places")
+    if not -MAX_ABS_MICRO <= integral <= MAX_ABS_MICRO:
+        raise QuantityRangeError(f"{value} is beyond the accepted magnitude of 10^9")
     return integral
 
 

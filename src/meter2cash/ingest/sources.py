@@ -21,7 +21,15 @@ from meter2cash.domain.errors import InputError
 from meter2cash.ingest.items import ParsedItem, Rejecter
 from meter2cash.ingest.reasons import Reason
 
-__all__ = ["FORMATS", "Format", "ParsedItem", "detect_format", "format_names", "parse_file"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "ParsedItem",
+    "detect_file_format",
+    "detect_format",
+    "format_names",
+    "parse_file",
+]
 
 #: How much of a file detection reads: a whole 5-minute NEM12 300 record or canonical JSON line.
 HEAD_BYTES = 64 * 1024
@@ -88,6 +96,28 @@ def detect_format(head: bytes, name: str) -> str | None:
     """The first registered format that recognises ``head`` (the file's first bytes), or None."""
     first = _first_record(head)
     return None if first is None else _recognised(first, head, name)
+
+
+def detect_file_format(path: Path, name: str | None = None) -> str | None:
+    """The format of a file on disk; for a ZIP, ``zip:`` and its members' formats (``zip:nem12``,
+    ``zip:nem12+nem13``), so the file registry says what an archive held instead of "unknown"."""
+    with path.open("rb") as raw:
+        head = raw.read(HEAD_BYTES)
+        if head[:4] not in _ZIP_MAGIC:
+            return detect_format(head, name or path.name)
+        try:
+            with zipfile.ZipFile(raw) as archive:
+                found: list[str] = []
+                for info in archive.infolist():
+                    if info.is_dir():
+                        continue
+                    with archive.open(info) as member:
+                        fmt = detect_format(member.read(HEAD_BYTES), info.filename) or "unknown"
+                    if fmt not in found:
+                        found.append(fmt)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError):
+            return "zip:unreadable"
+    return "zip:" + "+".join(found) if found else "zip:empty"
 
 
 def parse_file(

@@ -75,7 +75,7 @@ class _Batch:
             day = merge_partial(latest.day, day)
         elif (
             latest is not None
-            and latest.day.source.file_id == day.source.file_id
+            and _same_delivery(latest.day, day)
             and latest.day.content_key != day.content_key
         ):
             # C3 applies to whole days only: partial deliveries of one day in one file merge.
@@ -102,6 +102,13 @@ class _Batch:
         for issue in self.issues:
             self.uow.issues.add(issue)
         return len(entries)
+
+
+def _same_delivery(a: ChannelDay, b: ChannelDay) -> bool:
+    """One delivery is one file *member*: the members of a ZIP share the archive's file id but are
+    separate deliveries (a later member may legitimately correct an earlier one), so C3 compares the
+    segment too."""
+    return a.source.file_id == b.source.file_id and a.source.segment == b.source.segment
 
 
 def _key(day: ChannelDay) -> DayKey:

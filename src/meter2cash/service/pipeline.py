@@ -31,7 +31,8 @@ class RunReport:
 
     @property
     def new_files(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status == "ingested"]
+        """Files parsed in this run: first seen, or re-parsed on request (``--reprocess``)."""
+        return [f for f in self.files if f.status != "skipped"]
 
     @property
     def did_work(self) -> bool:
@@ -56,8 +57,11 @@ def run_chain(
     received_at: datetime,
     fmt: str = "auto",
     parser: Parser | None = None,
+    reprocess: bool = False,
 ) -> RunReport:
     report = RunReport()
     for path in expand_paths(paths):
-        report.files.append(ingest_file(path, uow_factory, archive, received_at, fmt, parser))
+        report.files.append(
+            ingest_file(path, uow_factory, archive, received_at, fmt, parser, reprocess)
+        )
     return process_pending(uow_factory, tariffs, report)

@@ -50,5 +50,7 @@ def test_monthly_sums_only_billable_days_but_days_of_supply_count_all():
 
 def test_no_import_means_no_days_of_supply():
     day = channel_day(channel="B1", direction=Direction.EXPORT)
-    kinds = {d.kind for d in month_determinants("X", date(2024, 1, 1), [CuratedDay.of(1, day, True)])}
+    kinds = {
+        d.kind for d in month_determinants("X", date(2024, 1, 1), [CuratedDay.of(1, day, True)])
+    }
     assert K.MONTHLY_DAYS not in kinds

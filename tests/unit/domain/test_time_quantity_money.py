@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meter2cash.domain.errors import DomainError, PrecisionError
+from meter2cash.domain.errors import DomainError, PrecisionError, QuantityRangeError
 from meter2cash.domain.money import LINE_ROUNDING, Money, round_line
 from meter2cash.domain.quantity import (
+    MAX_ABS_MICRO,
     Unit,
     format_micro,
     from_micro,
@@ -205,7 +206,20 @@ def test_to_micro_refuses_non_finite(text: str) -> None:
         to_micro(Decimal(text))
 
 
-@given(st.integers(min_value=-(10**18), max_value=10**18))
+@pytest.mark.parametrize(
+    "text", ["1000000000.000001", "-1000000000.000001", "99999999999999", "1E+400"]
+)
+def test_to_micro_refuses_magnitudes_no_store_can_hold(text: str) -> None:
+    with pytest.raises(QuantityRangeError, match="beyond the accepted magnitude"):
+        to_micro(Decimal(text))
+
+
+def test_to_micro_accepts_the_bound_itself() -> None:
+    assert to_micro(Decimal("1000000000")) == MAX_ABS_MICRO
+    assert to_micro(Decimal("-1000000000")) == -MAX_ABS_MICRO
+
+
+@given(st.integers(min_value=-MAX_ABS_MICRO, max_value=MAX_ABS_MICRO))
 def test_micro_round_trip(micro: int) -> None:
     assert to_micro(from_micro(micro)) == micro
     assert to_micro(parse_decimal(format_micro(micro))) == micro

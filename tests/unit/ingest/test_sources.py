@@ -278,3 +278,21 @@ def _jsonl_day() -> ChannelDay:
         SourceRef("origin", 9),
         "kWh",
     )
+
+
+def test_a_zip_is_recorded_with_its_members_formats(tmp_path: Path) -> None:
+    from meter2cash.ingest.sources import detect_file_format
+
+    path = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.csv", "100,NEM12,202403010000,MDP1,RET1\n900\n")
+        archive.writestr("b.csv", "100,NEM13,202403010000,MDP1,RET1\n900\n")
+        archive.writestr("c.csv", "100,NEM12,202403010000,MDP1,RET1\n900\n")
+        archive.writestr("notes.txt", "hello\n")
+    assert detect_file_format(path) == "zip:nem12+nem13+unknown"
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    assert detect_file_format(empty) == "zip:empty"
+    plain = tmp_path / "plain.csv"
+    plain.write_text("100,NEM12,202403010000,MDP1,RET1\n900\n")
+    assert detect_file_format(plain) == "nem12"

@@ -158,3 +158,69 @@ def test_a_market_without_tariff_is_listed_not_fatal(chain, tmp_path):
     )
     assert report.bills_issued == 1  # the AU supply point is still billed
     assert report.unrated == ["1030006718997 2024-01: no tariff for market GB"]
+
+
+def test_a_value_no_store_can_hold_is_rejected_with_its_line_and_the_rest_goes_through(chain):
+    # A corrupt 14-digit field once overflowed a 64-bit column and wedged interpretation.
+    huge = ["0.5"] * 48
+    huge[3] = "99999999999999"
+    text = nem12({"20240101": huge, "20240102": ["0.25"] * 48})
+    run = chain(("huge.csv", text))
+    (outcome,) = run.files
+    assert outcome.records == 1 and outcome.rejected == 1
+    (rejection,) = outcome.rejections
+    assert rejection.reason_code == "VALUE_OUT_OF_RANGE"
+    assert rejection.source.line == 3 and "99999999999999" in rejection.message
+    assert run.bills_issued == 1
+    again = chain(("huge.csv", text))
+    assert not again.did_work
+
+
+def test_zip_members_are_separate_deliveries_so_a_later_member_corrects_an_earlier_one(tmp_path):
+    import zipfile
+
+    uow_factory = MemoryUnitOfWorkFactory(MemoryDatabase())
+    archive = FileArchive(tmp_path / "archive")
+    path = tmp_path / "in" / "bundle.zip"
+    path.parent.mkdir()
+    with zipfile.ZipFile(path, "w") as bundle:
+        bundle.writestr("1-first.csv", nem12({"20240101": ["0.5"] * 48}))
+        bundle.writestr("2-correction.csv", nem12({"20240101": ["1.0"] * 48}))
+    run_chain([path], uow_factory, archive, TARIFFS, AT)
+    assert queries.exceptions(uow_factory) == []  # not a C3 conflict inside one delivery
+    with uow_factory() as uow:
+        versions = uow.intervals.versions("NCDE000001", "E1", date(2024, 1, 1))
+    assert [v.version for v in versions] == [1, 2]
+    rows = queries.reads(uow_factory, "NCDE000001", date(2024, 1, 1), date(2024, 1, 2))
+    assert {r["value"] for r in rows} == {"1.0"}
+
+
+def test_reprocess_reads_a_known_file_again_without_doubling_anything(chain, tmp_path):
+    text = nem12({"20240101": ["0.5"] * 48})
+    chain(("a.csv", text))
+    before = read_status(chain.uow_factory)
+    path = tmp_path / "in" / "a.csv"
+    archive = FileArchive(tmp_path / "archive")
+    again = run_chain([path], chain.uow_factory, archive, TARIFFS, AT, reprocess=True)
+    (outcome,) = again.files
+    assert outcome.status == "reprocessed" and outcome.records == 1
+    assert outcome.duplicates == 1  # the event the first parse logged is absorbed by its key
+    assert again.curated == 0 and again.bills_issued == 0
+    assert read_status(chain.uow_factory) == before
+
+
+def test_a_file_first_read_with_the_wrong_format_can_be_reprocessed_with_the_right_one(tmp_path):
+    uow_factory = MemoryUnitOfWorkFactory(MemoryDatabase())
+    archive = FileArchive(tmp_path / "archive")
+    path = tmp_path / "a.csv"
+    path.write_text(nem12({"20240101": ["0.5"] * 48}))
+    wrong = run_chain([path], uow_factory, archive, TARIFFS, AT, fmt="dtc")
+    assert wrong.files[0].records == 0 and wrong.files[0].rejected >= 1
+    assert run_chain([path], uow_factory, archive, TARIFFS, AT, fmt="nem12").files[0].status == (
+        "skipped"
+    )
+    right = run_chain([path], uow_factory, archive, TARIFFS, AT, fmt="nem12", reprocess=True)
+    assert right.files[0].records == 1 and right.bills_issued == 1
+    with uow_factory() as uow:
+        (recorded,) = uow.files.list()
+    assert (recorded.format, recorded.records) == ("nem12", 1)

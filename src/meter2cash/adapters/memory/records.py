@@ -29,6 +29,14 @@ class MemoryFileRegistry:
         self._s.files[source_file.file_id] = replace(source_file, received_at=received_at)
         return True
 
+    def update(self, source_file: SourceFile) -> None:
+        known = self._s.files[source_file.file_id]
+        self._s.dirty = True
+        self._s.files[source_file.file_id] = replace(
+            known, format=source_file.format, records=source_file.records,
+            rejected=source_file.rejected,
+        )  # fmt: skip
+
     def get(self, file_id: str) -> SourceFile | None:
         return self._s.files.get(file_id)
 

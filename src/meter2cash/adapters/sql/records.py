@@ -41,6 +41,14 @@ class SqlFileRegistry:
         ).first()
         return inserted is not None
 
+    def update(self, source_file: SourceFile) -> None:
+        f = source_file
+        self._conn.execute(
+            sa.update(source_files)
+            .where(source_files.c.file_id == f.file_id)
+            .values(format=f.format, records=f.records, rejected=f.rejected)
+        )
+
     def get(self, file_id: str) -> SourceFile | None:
         row = self._conn.execute(
             sa.select(source_files).where(source_files.c.file_id == file_id)

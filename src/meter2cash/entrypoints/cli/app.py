@@ -88,10 +88,13 @@ def _process(
     title: str,
     mapping: Path | None = None,
     overrides: list[str] | None = None,
+    reprocess: bool = False,
 ) -> None:
     parser = configured_parser(fmt, mapping, overrides or ())
     received_at = datetime.now(UTC)
-    report = run_chain(paths, app.uow_factory, app.archive, app.tariffs, received_at, fmt, parser)
+    report = run_chain(
+        paths, app.uow_factory, app.archive, app.tariffs, received_at, fmt, parser, reprocess
+    )
     status = read_status(app.uow_factory)
     if as_json:
         emit_json(
@@ -153,11 +156,19 @@ def ingest(
     fmt: FormatOption = "auto",
     mapping: MappingOption = None,
     map_: MapOption = None,
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess",
+            help="Parse files again even if already ingested (e.g. first read with the wrong "
+            "--format or mapping); events already logged are absorbed, never doubled.",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Ingest files (any supported format, zipped or not) and process them through the chain."""
     with application() as app:
-        _process(app, paths, fmt, as_json, "meter2cash ingest", mapping, map_)
+        _process(app, paths, fmt, as_json, "meter2cash ingest", mapping, map_, reprocess)
 
 
 @cli.command()
@@ -196,6 +207,8 @@ def convert(
                 report = run_convert(files, handle, to, fmt, parser)
     except Meter2CashError as exc:
         fail(str(exc))
+    except OSError as exc:  # --out in a missing directory, a full disk, ...
+        fail(f"cannot write {out}: {exc.strerror or exc}")
     for rejection in report.rejections:
         typer.echo(f"rejected: {rejection}", err=True)
     typer.echo(f"{report.records} records, {len(report.rejections)} rejected", err=True)

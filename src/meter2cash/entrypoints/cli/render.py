@@ -25,9 +25,9 @@ def render_run(report: RunReport) -> list[str]:
     new = report.new_files
     skipped = len(report.files) - len(new)
     lines = ["This run"]
-    lines.append(
-        _row("files read", f"{len(report.files)} ({len(new)} new, {skipped} already ingested)")
-    )
+    again = sum(f.status == "reprocessed" for f in new)
+    first = f"{len(new) - again} new, {again} reprocessed" if again else f"{len(new)} new"
+    lines.append(_row("files read", f"{len(report.files)} ({first}, {skipped} already ingested)"))
     lines.append(_row("records read", sum(f.records for f in new)))
     dupes = sum(f.duplicates for f in new)
     if dupes:
