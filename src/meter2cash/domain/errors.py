@@ -22,8 +22,11 @@ class PrecisionError(DomainError):
     """A quantity has more decimal places than the canonical scale can hold exactly."""
 
 
-class QuantityRangeError(DomainError):
-    """A quantity is too large to be a meter reading and too large for the stores' 64-bit columns."""
+class QuantityRangeError(PrecisionError):
+    """A quantity is too large to hold: beyond the stores' 64-bit columns, or beyond any interval.
+
+    A kind of :class:`PrecisionError` (the value cannot be held exactly) so every caller that
+    already refuses unholdable values refuses these too."""
 
 
 class ConfigurationError(Meter2CashError):

@@ -8,6 +8,7 @@ of the canonical unit cannot be held exactly and is refused with :class:`Precisi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Context, Decimal, Inexact, InvalidOperation
 from enum import StrEnum
 
@@ -16,11 +17,15 @@ from meter2cash.domain.errors import DomainError, PrecisionError, QuantityRangeE
 MICRO = 1_000_000
 _SCALE = Decimal(MICRO)
 
-#: Largest magnitude accepted, in micro-units: 10^9 kWh (a terawatt-hour) in one value. No meter
-#: records that much in an interval or on a register, so a larger value is a corrupt field; and the
-#: bound keeps every stored value *and* every day total (at most 288 values) inside a signed 64-bit
-#: column (9.2 * 10^18), so no store can overflow. Team default, not a market rule.
-MAX_ABS_MICRO = 10**15
+#: Largest magnitude a store can hold, in micro-units: the signed 64-bit range of the stores'
+#: integer columns (9,223,372,036,854.775807 units). A larger value is refused, never wrapped.
+MAX_ABS_MICRO = 2**63 - 1
+
+#: Largest magnitude of one *interval* value: 10^10 units (10 TWh in an interval, far beyond any
+#: meter), so a day total of up to 288 values (5-minute data) still fits a 64-bit column.
+#: Register values are cumulative readings (a real NEM13 sample holds 999999999999.00) and are
+#: bounded only by :data:`MAX_ABS_MICRO`. Team default, not a market rule.
+MAX_INTERVAL_MICRO = 10**16
 
 
 class Unit(StrEnum):
@@ -73,8 +78,8 @@ _EXACT = Context(prec=28, traps=[Inexact, InvalidOperation])
 def to_micro(value: Decimal) -> int:
     """Scale an exact decimal to integer micro-units, refusing anything that would need rounding.
 
-    Also refuses magnitudes beyond :data:`MAX_ABS_MICRO` (``QuantityRangeError``): every parser
-    and the ingest service call this, so an absurd value is rejected with its line, not stored.
+    Also refuses magnitudes a 64-bit column cannot hold (``QuantityRangeError``): every parser and
+    the ingest service call this, so such a value is rejected with its line, never stored.
     """
     if not value.is_finite():
         raise DomainError(f"not a finite quantity: {value}")
@@ -85,9 +90,18 @@ def to_micro(value: Decimal) -> int:
     integral = int(scaled)
     if scaled != integral:
         raise PrecisionError(f"{value} has more than 6 decimal places")
-    if not -MAX_ABS_MICRO <= integral <= MAX_ABS_MICRO:
-        raise QuantityRangeError(f"{value} is beyond the accepted magnitude of 10^9")
+    if not -MAX_ABS_MICRO - 1 <= integral <= MAX_ABS_MICRO:
+        raise QuantityRangeError(f"{value} is beyond the 64-bit range a store can hold")
     return integral
+
+
+def check_interval_micro(values: Iterable[int | None]) -> None:
+    """Refuse interval values beyond :data:`MAX_INTERVAL_MICRO` (see there for why)."""
+    for micro in values:
+        if micro is not None and not -MAX_INTERVAL_MICRO <= micro <= MAX_INTERVAL_MICRO:
+            raise QuantityRangeError(
+                f"interval value {from_micro(micro)} is beyond the accepted magnitude of 10^10"
+            )
 
 
 def from_micro(micro: int) -> Decimal:

@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 
 from meter2cash.domain.errors import DomainError
 from meter2cash.domain.keys import stable_key
-from meter2cash.domain.quantity import Unit, to_micro
+from meter2cash.domain.quantity import Unit, check_interval_micro, to_micro
 from meter2cash.domain.time import Interval, intervals_in_day, local_day, require_utc, zone_named
 
 
@@ -152,12 +152,17 @@ class ChannelDay:
 
     @cached_property
     def content_key(self) -> str:
-        """Equal for an identical re-send; any change of value, flag or interval length differs."""
+        """Equal for an identical re-send; any change of value, flag or interval length differs.
+
+        Computing it also refuses (``QuantityRangeError``) a value no store could hold in a day
+        total; ingest computes it for every day, so such a day is rejected there with its line."""
+        micro = [None if v is None else to_micro(v) for v in self.values]
+        check_interval_micro(micro)
         return stable_key(
             self.identity_key,
             self.unit,
             self.interval_minutes,
-            ",".join("" if v is None else str(to_micro(v)) for v in self.values),
+            ",".join("" if v is None else str(v) for v in micro),
             "".join(self.qualities),
             ",".join(m or "" for m in self.methods),
             ",".join(r or "" for r in self.reasons),

@@ -22,7 +22,7 @@ from meter2cash.domain.events import (
 )
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.keys import stable_key
-from meter2cash.domain.quantity import to_micro
+from meter2cash.domain.quantity import check_interval_micro, to_micro
 from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, Rejection
 from meter2cash.ingest import ParsedItem
 from meter2cash.ingest.sources import Parser, detect_file_format, parse_file
@@ -158,7 +158,7 @@ def _event(
         return ReadsReceived(item, file_name), item.content_key
     if isinstance(item, IntervalRead):
         if item.energy is not None:
-            to_micro(item.energy)
+            check_interval_micro([to_micro(item.energy)])
         return IntervalReadReceived(item, file_name), item.idempotency_key
     to_micro(item.value)
     return RegisterReadReceived(item, file_name), item.idempotency_key

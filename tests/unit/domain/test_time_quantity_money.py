@@ -14,7 +14,9 @@ from meter2cash.domain.errors import DomainError, PrecisionError, QuantityRangeE
 from meter2cash.domain.money import LINE_ROUNDING, Money, round_line
 from meter2cash.domain.quantity import (
     MAX_ABS_MICRO,
+    MAX_INTERVAL_MICRO,
     Unit,
+    check_interval_micro,
     format_micro,
     from_micro,
     normalise_unit,
@@ -206,17 +208,22 @@ def test_to_micro_refuses_non_finite(text: str) -> None:
         to_micro(Decimal(text))
 
 
-@pytest.mark.parametrize(
-    "text", ["1000000000.000001", "-1000000000.000001", "99999999999999", "1E+400"]
-)
+@pytest.mark.parametrize("text", ["9223372036854.775808", "-9223372036854.775809", "1E+400"])
 def test_to_micro_refuses_magnitudes_no_store_can_hold(text: str) -> None:
-    with pytest.raises(QuantityRangeError, match="beyond the accepted magnitude"):
+    with pytest.raises(QuantityRangeError, match="64-bit range"):
         to_micro(Decimal(text))
 
 
-def test_to_micro_accepts_the_bound_itself() -> None:
-    assert to_micro(Decimal("1000000000")) == MAX_ABS_MICRO
-    assert to_micro(Decimal("-1000000000")) == -MAX_ABS_MICRO
+def test_to_micro_accepts_the_64_bit_bounds_themselves() -> None:
+    assert to_micro(Decimal("9223372036854.775807")) == MAX_ABS_MICRO
+    assert to_micro(Decimal("-9223372036854.775808")) == -MAX_ABS_MICRO - 1
+
+
+def test_interval_values_are_bounded_so_a_day_total_fits_64_bits() -> None:
+    check_interval_micro([None, MAX_INTERVAL_MICRO, -MAX_INTERVAL_MICRO])
+    assert 288 * MAX_INTERVAL_MICRO <= MAX_ABS_MICRO
+    with pytest.raises(QuantityRangeError, match=r"10000000000\.000001 is beyond"):
+        check_interval_micro([0, MAX_INTERVAL_MICRO + 1])
 
 
 @given(st.integers(min_value=-MAX_ABS_MICRO, max_value=MAX_ABS_MICRO))
