@@ -221,7 +221,10 @@ validation_issues = sa.Table(
     _text("source_segment", nullable=True),
     sa.Column("channel_day_version", sa.Integer(), nullable=False),
     _text("status"),
+    _text("resolution", nullable=True),  # accepted | estimated | rejected | superseded (0004)
+    _text("note", nullable=True),  # the operator's (or the pipeline's) note on the resolution
     sa.Index(None, "status"),
+    sa.Index(None, "supply_point_id", "channel", "read_on"),
 )
 
 determinants = sa.Table(
@@ -282,4 +285,81 @@ bill_lines = sa.Table(
     _text("rate_unit"),
     sa.Column("amount", DecimalText(), nullable=False),
     sa.Column("determinant_ids", sa.JSON(), nullable=False),
+)
+
+# --- interpretation (issue #4, migration 0004) -------------------------------------------------
+
+#: Reference data per supply point, versioned bitemporally: each load that changes what is known of
+#: a supply point (attributes, meter-configuration timeline) inserts the next version; ``known_from``
+#: is from when that knowledge holds. The payload is the supply point and its configuration periods
+#: as canonical JSON (codec), so the timeline "as known at T" is the latest version with
+#: ``known_from <= T``.
+reference_versions = sa.Table(
+    "reference_versions",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    _text("supply_point_id"),
+    sa.Column("version", sa.Integer(), nullable=False),
+    _text("content_key"),  # of the payload: loading the same knowledge twice is a no-op
+    sa.Column("known_from", UtcDateTime(), nullable=False),
+    sa.Column("loaded_at", UtcDateTime(), nullable=False),
+    _text("source_name"),  # the file it came from, for lineage
+    sa.Column("payload", sa.JSON(), nullable=False),
+    sa.UniqueConstraint("supply_point_id", "version"),
+    sa.UniqueConstraint("supply_point_id", "content_key"),
+)
+
+#: Append-only audit of operator actions on exceptions (who did what, when, why, with what result).
+exception_actions = sa.Table(
+    "exception_actions",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    sa.Column("issue_id", IdType, sa.ForeignKey("validation_issues.id"), nullable=False),
+    _text("action"),  # accept | estimate | reject | auto-estimate
+    _text("actor"),
+    _text("note"),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    _text("status_before"),
+    _text("status_after"),
+    sa.Column("result", sa.JSON(), nullable=False),  # e.g. {"version": 3}
+    sa.Index(None, "issue_id"),
+)
+
+#: Corrections to hard settlement days: never restated, kept as immutable adjustments that link the
+#: settled channel-day version to the correcting content (``new_version_id`` is its content key;
+#: the correcting day itself is kept in ``correction``) for billing to turn into delta lines.
+adjustments = sa.Table(
+    "adjustments",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    sa.Column("idempotency_key", sa.Text(), nullable=False, unique=True),
+    _text("supply_point_id"),
+    _text("channel"),
+    sa.Column("from_on", sa.Date(), nullable=False),
+    sa.Column("to_on", sa.Date(), nullable=False),
+    sa.Column("delta_micro", sa.BigInteger(), nullable=False),
+    _text("unit"),
+    _text("reason"),
+    _text("reason_text", nullable=True),
+    _text("old_version_id"),
+    _text("new_version_id"),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    _text("settlement_impact"),
+    sa.Column("correction", sa.JSON(), nullable=False),
+    sa.Index(None, "supply_point_id", "from_on"),
+)
+
+#: Clock-synchronisation and communications-status events per supply point/meter, kept for the
+#: clock-tolerance rule (C12), gap explanations and freshness.
+meter_events = sa.Table(
+    "meter_events",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    sa.Column("idempotency_key", sa.Text(), nullable=False, unique=True),
+    _text("kind"),  # clock | comms
+    _text("supply_point_id"),
+    _text("meter_serial", nullable=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("payload", sa.JSON(), nullable=False),
+    sa.Index(None, "supply_point_id", "kind", "at"),
 )
