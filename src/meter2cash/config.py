@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     input_dir: Path = Path("examples/demo")
     tariffs_dir: Path = Path("examples/tariffs")
+    reference_dir: Path = Path("examples/reference")  # supply points, meters, GB MDD
 
     @property
     def resolved_database_url(self) -> str:

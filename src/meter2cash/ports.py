@@ -14,7 +14,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
+from meter2cash.domain.adjustments import Adjustment
 from meter2cash.domain.billing import Bill, Determinant, DeterminantKind
+from meter2cash.domain.configuration import ConfigurationTimeline
+from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.quantity import Unit
 from meter2cash.domain.reads import (
@@ -24,7 +27,8 @@ from meter2cash.domain.reads import (
     RegisterRead,
     Rejection,
 )
-from meter2cash.domain.validation import IssueStatus, ValidationIssue
+from meter2cash.domain.supply_point_model import SupplyPoint
+from meter2cash.domain.validation import IssueStatus, Resolution, ValidationIssue
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,15 +268,88 @@ class RejectionStore(Protocol):
 class StoredIssue:
     id: int
     issue: ValidationIssue
+    resolution: Resolution | None = None  # how it left OPEN; None while open
+    note: str | None = None  # the resolution's note (operator's, or the pipeline's)
 
 
 class IssueStore(Protocol):
+    """Validation issues ("exceptions") and their lifecycle: OPEN -> RESOLVED or ACCEPTED, once."""
+
     def add(self, issue: ValidationIssue) -> int | None:
         """Store an issue; ``None`` when the same issue (by key) is already stored."""
         ...
 
-    def list(self, status: IssueStatus | None = None) -> list[StoredIssue]: ...
+    def get(self, issue_id: int) -> StoredIssue:
+        """The issue, or ``NotFoundError``."""
+        ...
+
+    def for_day(self, supply_point_id: str, channel: str, read_on: date) -> list[StoredIssue]:
+        """Every issue of a channel-day, any version and status, by id."""
+        ...
+
+    def for_days(self, keys: Iterable[DayKey]) -> dict[DayKey, list[StoredIssue]]:
+        """``for_day`` for many channel-days in a few statements (keys without issues left out)."""
+        ...
+
     def set_status(self, issue_id: int, status: IssueStatus) -> None: ...
+    def resolve(
+        self, issue_id: int, status: IssueStatus, resolution: Resolution, note: str | None
+    ) -> None:
+        """Close an OPEN issue with ``status`` (not OPEN), ``resolution`` and ``note``, atomically:
+        ``NotFoundError`` for an unknown id, ``IssueStateError`` when it is no longer open (so two
+        operators cannot both resolve it)."""
+        ...
+
+    def list(
+        self,
+        status: IssueStatus | None = None,
+        supply_point_id: str | None = None,
+        rule: str | None = None,
+    ) -> list[StoredIssue]:
+        """Issues matching every filter given, by id."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionAction:
+    """One audited step on an issue: who did what, when, why, and what it changed."""
+
+    id: int
+    issue_id: int
+    action: str  # accept | estimate | reject | auto-estimate
+    actor: str
+    note: str
+    at: datetime
+    status_before: IssueStatus
+    status_after: IssueStatus
+    result: dict[str, Any]  # JSON: e.g. {"channel_day_id": 7, "version": 2, "billable": true}
+
+
+class AuditLog(Protocol):
+    """The exception actions, append-only: there is no way to change or remove one."""
+
+    def record(
+        self,
+        issue_id: int,
+        action: str,
+        actor: str,
+        note: str,
+        at: datetime,
+        status_before: IssueStatus,
+        status_after: IssueStatus,
+        result: Mapping[str, Any],
+    ) -> int:
+        """Append one action (``at`` UTC-aware, ``result`` JSON-able); its id. ``NotFoundError``
+        for an unknown issue."""
+        ...
+
+    def for_issue(self, issue_id: int) -> list[ExceptionAction]:
+        """The issue's actions, oldest first."""
+        ...
+
+    def for_issues(self, issue_ids: Iterable[int]) -> dict[int, list[ExceptionAction]]:
+        """``for_issue`` for many issues in a few statements (issues without actions left out)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +388,109 @@ class BillStore(Protocol):
     def list(self) -> list[Bill]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class StoredAdjustment:
+    """An adjustment to hard data and the correcting channel-day it was computed from."""
+
+    id: int
+    adjustment: Adjustment
+    correction: ChannelDay
+
+
+class AdjustmentStore(Protocol):
+    """Corrections to hard settlement days: immutable, keyed, never restating the settled version."""
+
+    def add(self, adjustment: Adjustment, correction: ChannelDay) -> int | None:
+        """Store by the adjustment's idempotency key; ``None`` when already stored."""
+        ...
+
+    def latest_corrections(self, keys: Iterable[DayKey]) -> dict[DayKey, StoredAdjustment]:
+        """Per channel-day, the newest adjustment (its correction is what the day now says)."""
+        ...
+
+    def list(self, supply_point_id: str | None = None) -> list[StoredAdjustment]: ...
+
+
+MeterEvent = ClockSynchronised | CommunicationsStatusReported
+
+
+class MeterEventStore(Protocol):
+    """Clock-synchronisation and communications-status events, for C12, gap reasons and freshness."""
+
+    def add_many(self, events: Sequence[MeterEvent]) -> int:
+        """Store idempotently (same event twice is stored once); return how many were new."""
+        ...
+
+    def between(
+        self, supply_point_ids: Iterable[str], start: datetime, end: datetime
+    ) -> list[MeterEvent]:
+        """Events of those supply points with ``start <= at < end``, oldest first."""
+        ...
+
+    def latest(self, supply_point_id: str) -> list[MeterEvent]:
+        """The newest clock and the newest communications event of a supply point (0-2 events)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReference:
+    """One stored version of a supply point's reference data: its attributes and its timeline
+    (which carries the version and ``known_from``), when it was loaded and from which file."""
+
+    supply_point: SupplyPoint
+    timeline: ConfigurationTimeline
+    loaded_at: datetime
+    source_name: str
+
+    @property
+    def supply_point_id(self) -> str:
+        return self.supply_point.supply_point_id
+
+    @property
+    def version(self) -> int:
+        return self.timeline.version
+
+    @property
+    def known_from(self) -> datetime:
+        """From when this version's knowledge holds (always set on a stored version)."""
+        assert self.timeline.known_from is not None, "a stored reference version has known_from"
+        return self.timeline.known_from
+
+
+class ReferenceStore(Protocol):
+    """Versions of each supply point's reference data (attributes + configuration timeline).
+
+    Nothing is overwritten: a load that changes what is known is the next version. Each version is
+    stored under the ``content_key`` of the knowledge it came from (``reference_codec``): putting
+    a key already stored for the supply point is a no-op, so loading the same file twice is one.
+    """
+
+    def put(self, reference: StoredReference, content_key: str) -> int | None:
+        """Store ``reference`` as its timeline's version; ``None`` when ``content_key`` is already
+        stored for the supply point. The version must follow the latest stored one (1 for the
+        first) and ``known_from`` must be set, else ``ConfigurationTimelineError``."""
+        ...
+
+    def latest(
+        self, supply_point_ids: Iterable[str], known_at: datetime | None = None
+    ) -> dict[str, StoredReference]:
+        """Per supply point with data, its newest version — among those with ``known_from <=
+        known_at`` when given (what was known then). One query for a whole batch."""
+        ...
+
+    def versions(self, supply_point_id: str) -> list[StoredReference]:
+        """Every version of a supply point, oldest first."""
+        ...
+
+    def content_keys(self, supply_point_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The content keys stored per supply point (those with any)."""
+        ...
+
+    def supply_point_ids(self) -> list[str]:
+        """Supply points with reference data, sorted."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the stores and the log. Leaving the block without ``commit`` rolls back."""
 
@@ -321,8 +501,12 @@ class UnitOfWork(Protocol):
     register_reads: RegisterReadStore
     interval_reads: IntervalReadStore
     issues: IssueStore
+    audit: AuditLog
     determinants: DeterminantStore
     bills: BillStore
+    adjustments: AdjustmentStore
+    meter_events: MeterEventStore
+    reference: ReferenceStore
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from meter2cash.domain.adjustments import AdjustmentRaised
+from meter2cash.domain.keys import stable_key
 from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, SourceRef
 from meter2cash.domain.time import require_utc
 
@@ -147,10 +148,16 @@ class ReadRejected:
 
 @dataclass(frozen=True, slots=True)
 class ConsumptionCurated:
-    """A channel-day version passed interpretation and is (or is not) usable for billing."""
+    """A channel-day version passed interpretation and is (or is not) usable for billing.
+
+    Enriched (schema 2) with the supply point context in force on the day, so downstream stages
+    never re-derive it: market, settlement regime, the configuration version it was interpreted
+    against and the time patterns (TOU registers / SSC) mapped to the channel. ``None``/empty
+    where no reference data is known. ``estimated`` says the version carries estimates made here.
+    """
 
     EVENT_TYPE: ClassVar[str] = "consumption_curated"
-    SCHEMA_VERSION: ClassVar[int] = 1
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     supply_point_id: str
     channel: str
@@ -158,6 +165,11 @@ class ConsumptionCurated:
     version: int
     channel_day_id: int
     billable: bool
+    market: str | None = None
+    settlement_regime: str | None = None
+    configuration_version: int | None = None
+    time_patterns: tuple[str, ...] = ()
+    estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,3 +214,15 @@ EVENT_TYPES: tuple[type, ...] = (
     DeterminantsComputed,
     BillIssued,
 )
+
+
+def meter_event_key(event: ClockSynchronised | CommunicationsStatusReported) -> str:
+    """The natural key of a clock or communications report: the same report twice (re-sent file,
+    replay) is one event; where it was read from (``source``) is not part of it."""
+    if isinstance(event, ClockSynchronised):
+        kind, at = "clock", event.synchronised_at
+        detail: tuple[object, ...] = (event.offset_seconds, event.corrected)
+    else:
+        kind, at = "comms", event.reported_at
+        detail = (str(event.status), event.detail)
+    return stable_key("meter-event", kind, event.supply_point_id, event.meter_serial, at, *detail)

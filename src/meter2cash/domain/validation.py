@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from meter2cash.domain.errors import DomainError
 from meter2cash.domain.keys import stable_key
 from meter2cash.domain.reads import SourceRef
 
@@ -19,6 +20,19 @@ class IssueStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
     ACCEPTED = "accepted"
+
+
+class Resolution(StrEnum):
+    """How an issue left ``OPEN``: with the status it gives (``accepted`` -> ACCEPTED, else RESOLVED)."""
+
+    ACCEPTED = "accepted"  # the data is right as it is: billable once nothing else blocks it
+    ESTIMATED = "estimated"  # a new version replaced the flagged values with estimates
+    REJECTED = "rejected"  # the data is wrong and stays quarantined (not billable)
+    SUPERSEDED = "superseded"  # a later version replaced the data the issue judged
+
+
+class IssueStateError(DomainError):
+    """An issue cannot take that step of its lifecycle (e.g. resolving one that is not open)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
 from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, Rejection, SourceRef
 from meter2cash.ingest.reasons import Reason
 
 #: One output of a parser, in file order. Interval data comes as whole local days (``ChannelDay``,
 #: partial days padded with ``Quality.MISSING``); ``IntervalRead`` carries an interval that does not
-#: fit a day's regular grid (MSCONS irregular intervals); ``RegisterRead`` a cumulative register.
-ParsedItem: TypeAlias = ChannelDay | IntervalRead | RegisterRead | Rejection
+#: fit a day's regular grid (MSCONS irregular intervals); ``RegisterRead`` a cumulative register;
+#: clock-sync and communications-status reports are metering events of their own (m2c-jsonl).
+ParsedItem: TypeAlias = (
+    ChannelDay
+    | IntervalRead
+    | RegisterRead
+    | ClockSynchronised
+    | CommunicationsStatusReported
+    | Rejection
+)
 
 #: A UTF-8 byte order mark as decoded text; parse_file drops it, direct callers may not.
 BOM = "\ufeff"

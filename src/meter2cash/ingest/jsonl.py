@@ -1,5 +1,11 @@
 """The canonical JSON-lines format ("m2c-jsonl"): one ChannelDay per line.
 
+A line may instead carry a metering event, marked by an ``"event"`` field:
+``"clock_synchronised"`` (supply_point_id, meter_serial, synchronised_at, offset_seconds,
+corrected) or ``"communications_status_reported"`` (supply_point_id, meter_serial, reported_at,
+status online/offline/failed_read, detail) — head-end reports have no market file format of their
+own here, so they arrive canonically (this format, and later the HTTP API).
+
 Each line is exactly what :func:`meter2cash.codec.to_builtins` makes of a
 :class:`~meter2cash.domain.reads.ChannelDay` (decimals as strings, dates ISO 8601), so any source
 we do not parse natively — and the synthetic generator's UK data with its 46- and 50-period
@@ -19,6 +25,7 @@ import msgspec
 
 from meter2cash import codec
 from meter2cash.domain.errors import DomainError, PrecisionError
+from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
 from meter2cash.domain.quantity import to_micro
 from meter2cash.domain.reads import ChannelDay
 from meter2cash.domain.time import intervals_in_day, zone_named
@@ -57,6 +64,10 @@ def parse_jsonl(
             yield reject(line_no, Reason.BAD_JSON, f"expected a JSON object, got {kind}", text)
             continue
         obj["source"] = {"file_id": file_id, "line": line_no, "segment": segment}
+        event_type = obj.pop("event", None)
+        if event_type is not None:
+            yield _meter_event(event_type, obj, reject, line_no, text)
+            continue
         try:
             day = codec.from_builtins(obj, ChannelDay)
         except msgspec.ValidationError as exc:
@@ -69,6 +80,27 @@ def parse_jsonl(
         yield day
     if records == 0:
         yield reject(1, Reason.EMPTY_FILE, "the file has no records", "")
+
+
+_METER_EVENTS: dict[str, type[ClockSynchronised] | type[CommunicationsStatusReported]] = {
+    ClockSynchronised.EVENT_TYPE: ClockSynchronised,
+    CommunicationsStatusReported.EVENT_TYPE: CommunicationsStatusReported,
+}
+
+
+def _meter_event(
+    event_type: object, obj: dict[str, Any], reject: Rejecter, line_no: int, text: str
+) -> ParsedItem:
+    cls = _METER_EVENTS.get(str(event_type))
+    if cls is None:
+        known = ", ".join(sorted(_METER_EVENTS))
+        return reject(
+            line_no, Reason.INVALID_RECORD, f"unknown event {event_type!r} (known: {known})", text
+        )
+    try:
+        return codec.from_builtins(obj, cls)
+    except (msgspec.ValidationError, DomainError) as exc:
+        return reject(line_no, Reason.INVALID_RECORD, f"not a valid {event_type}: {exc}", text)
 
 
 def _invalid_reason(obj: dict[str, Any]) -> Reason:

@@ -15,10 +15,13 @@ from pathlib import Path
 
 from meter2cash.domain.errors import DomainError, InputError
 from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
     IntervalReadReceived,
     ReadRejected,
     ReadsReceived,
     RegisterReadReceived,
+    meter_event_key,
 )
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.keys import stable_key
@@ -103,7 +106,7 @@ def ingest_file(
         rejections = [item for item in batch if isinstance(item, Rejection)]
         records = [item for item in batch if not isinstance(item, Rejection)]
         entries = [_rejected_entry(archived.file_id, r) for r in rejections]
-        accepted: list[ChannelDay | IntervalRead | RegisterRead] = []
+        accepted: list[Record] = []
         for record in records:
             # Keyed by content *and* file: an exact repeat inside one file is absorbed here,
             # while the same content in a later file still reaches interpretation (which finds
@@ -151,9 +154,12 @@ def _rejected_entry(file_id: str, r: Rejection) -> LogEntry:
     return entry(REJECTED, file_id, event, r.idempotency_key)
 
 
-def _event(
-    item: ChannelDay | IntervalRead | RegisterRead, file_name: str
-) -> tuple[ReadsReceived | IntervalReadReceived | RegisterReadReceived, str]:
+Record = ChannelDay | IntervalRead | RegisterRead | ClockSynchronised | CommunicationsStatusReported
+
+
+def _event(item: Record, file_name: str) -> tuple[object, str]:
+    if isinstance(item, ClockSynchronised | CommunicationsStatusReported):
+        return item, meter_event_key(item)
     if isinstance(item, ChannelDay):
         return ReadsReceived(item, file_name), item.content_key
     if isinstance(item, IntervalRead):

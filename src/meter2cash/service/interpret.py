@@ -1,17 +1,27 @@
 """Interpret stage runner: raw channel-days -> versioned, validated, curated channel-days.
 
 Consumes the raw stream from its committed offset; each batch's effects (new versions, issues,
-billability, curated events) and the offset commit land in one transaction, so a crash repeats at
-most a batch, and repeating a batch changes nothing (puts and appends are idempotent).
+billability, adjustments, curated events) and the offset commit land in one transaction, so a crash
+repeats at most a batch, and repeating a batch changes nothing (puts and appends are idempotent).
+
+Per batch: decide per channel-day what a delivery does (no-op, C3 conflict, new version, or — on a
+hard settlement day — an adjustment), validate the new versions with the whole VEE catalogue
+against the configuration in force (``service/interpret_batch.py``), store them with their
+billability and issues, and emit enriched ``ConsumptionCurated`` events.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from meter2cash import codec
+from meter2cash.domain.adjustments import Adjustment, AdjustmentRaised
 from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
     ConsumptionCurated,
     IntervalReadReceived,
     ReadsReceived,
@@ -19,10 +29,21 @@ from meter2cash.domain.events import (
 )
 from meter2cash.domain.keys import stable_key
 from meter2cash.domain.reads import ChannelDay, Quality
+from meter2cash.domain.supply_point_model import SettlementRegime
 from meter2cash.domain.validation import ValidationIssue
-from meter2cash.interpret.rules import conflicting_duplicate, is_billable, validate_day
+from meter2cash.interpret.harden import (
+    HardeningState,
+    Timetable,
+    classify_change,
+    load_timetables,
+    state_of,
+)
+from meter2cash.interpret.harden import merge_partial as harden_merge
+from meter2cash.interpret.rules import conflicting_duplicate
+from meter2cash.interpret.vee import ParameterTable, shipped_parameters
 from meter2cash.ports import DayKey, UnitOfWork, UnitOfWorkFactory
-from meter2cash.service.streams import CURATED, RAW, entry
+from meter2cash.service.interpret_batch import ContextSource, validate_versions
+from meter2cash.service.streams import ADJUSTMENTS, CURATED, RAW, entry
 
 CONSUMER = "interpret"
 BATCH = 1_000
@@ -55,22 +76,89 @@ class _Latest:
 
     day: ChannelDay
     version: int
+    id: int | None  # the stored row's id; None for a version put earlier in this batch
+
+
+@dataclass(frozen=True)
+class InterpretConfig:
+    """The rules' parameters and the settlement timetables, loaded once per run (both are data)."""
+
+    params: ParameterTable = field(default_factory=shipped_parameters)
+    timetables: Mapping[str, Timetable] = field(default_factory=load_timetables)
+
+
+#: Settlement regime -> hardening timetable (``interpret/harden/timetables.yaml``).
+_TIMETABLE_OF_REGIME = {
+    SettlementRegime.LEGACY_NHH: "GB_LEGACY",
+    SettlementRegime.LEGACY_HH: "GB_LEGACY",
+    SettlementRegime.MHHS: "GB_MHHS",
+    SettlementRegime.NEM: "AU_NEM",
+    SettlementRegime.DE_SLP: "DE_MABIS",
+    SettlementRegime.DE_RLM: "DE_MABIS",
+}
+#: Without reference data, the market's usual regime [T]; a market with none never hardens.
+_TIMETABLE_OF_MARKET = {"GB": "GB_LEGACY", "AU": "AU_NEM", "DE": "DE_MABIS"}
+
+
+class RegimeSource(Protocol):
+    def settlement_regime_on(self, supply_point_id: str, day: date) -> SettlementRegime | None: ...
 
 
 class _Batch:
     """One batch of raw events interpreted together: a single read of the latest versions, one
     multi-row put, one append of curated events. Decisions are made in event order, exactly as
-    one-by-one processing would make them (a day repeated inside the batch sees its predecessor)."""
+    one-by-one processing would make them (a day repeated inside the batch sees its predecessor).
 
-    def __init__(self, uow: UnitOfWork, days: list[ChannelDay]) -> None:
+    A changed day is a new version while its settlement day is open or provisional; once the day
+    is HARD (its market's timetable, at the instant the correcting file was received) it is not
+    restated: the change becomes one :class:`Adjustment` against the day's current content (the
+    settled version, or the newest earlier correction), kept with the correcting day.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        days: list[ChannelDay],
+        config: InterpretConfig,
+        reference: ReferenceLike | None,
+    ) -> None:
         self.uow = uow
-        stored = uow.intervals.latest_of(_key(d) for d in days)
-        self.latest = {key: _Latest(s.channel_day, s.version) for key, s in stored.items()}
-        self.puts: list[tuple[ChannelDay, bool]] = []
+        self.config = config
+        self.reference = reference
+        keys = {_key(d) for d in days}
+        stored = uow.intervals.latest_of(keys)
+        self.latest = {key: _Latest(s.channel_day, s.version, s.id) for key, s in stored.items()}
+        hard_keys = [k for k in keys if k in self.latest]
+        self.corrected = {
+            key: a.correction for key, a in uow.adjustments.latest_corrections(hard_keys).items()
+        }
+        self.puts: list[tuple[ChannelDay, int]] = []
         self.issues: list[ValidationIssue] = []
+        self.adjustments: list[tuple[Adjustment, ChannelDay]] = []
+        self._received: dict[str, datetime] = {}
+
+    def received_at(self, day: ChannelDay) -> datetime:
+        """When the file carrying ``day`` was received: the instant hardening is judged at."""
+        file_id = day.source.file_id
+        if file_id not in self._received:
+            known = self.uow.files.get(file_id)
+            # A file is registered after its last batch; a worker may see its events earlier.
+            self._received[file_id] = known.received_at if known else datetime.now(UTC)
+        return self._received[file_id]
+
+    def state(self, day: ChannelDay, as_of: datetime) -> HardeningState:
+        name = None
+        if self.reference is not None:
+            regime = self.reference.settlement_regime_on(day.supply_point_id, day.read_on)
+            name = _TIMETABLE_OF_REGIME.get(regime) if regime is not None else None
+        name = name or _TIMETABLE_OF_MARKET.get(day.market)
+        if name is None or name not in self.config.timetables:
+            return HardeningState.OPEN
+        return state_of(day.read_on, self.config.timetables[name], as_of)
 
     def add(self, day: ChannelDay) -> None:
-        latest = self.latest.get(_key(day))
+        key = _key(day)
+        latest = self.latest.get(key)
         if latest is not None and not day.complete:
             day = merge_partial(latest.day, day)
         elif (
@@ -83,25 +171,104 @@ class _Batch:
             return
         if latest is not None and latest.day.content_key == day.content_key:
             return
+        if latest is not None:
+            received = self.received_at(day)
+            state = self.state(day, received)
+            if state.is_hard:
+                self._adjust(key, latest, day, state, received)
+                return
         version = latest.version + 1 if latest is not None else 1
-        issues = validate_day(day, version)
-        self.issues.extend(issues)
-        self.puts.append((day, is_billable(issues)))
-        self.latest[_key(day)] = _Latest(day, version)
+        self.puts.append((day, version))
+        self.latest[key] = _Latest(day, version, None)
+
+    def _adjust(
+        self,
+        key: DayKey,
+        latest: _Latest,
+        day: ChannelDay,
+        state: HardeningState,
+        received: datetime,
+    ) -> None:
+        basis = self.corrected.get(key)
+        if basis is None:
+            basis = latest.day
+            old_id = f"channel_day:{latest.id}" if latest.id is not None else None
+        else:
+            old_id = basis.content_key
+        change = classify_change(basis, day, state, created_at=received, old_version_id=old_id)
+        if isinstance(change, Adjustment):
+            correction = harden_merge(basis, day)
+            self.adjustments.append((change, correction))
+            self.corrected[key] = correction
 
     def flush(self) -> int:
-        results = self.uow.intervals.put_many(self.puts)
-        entries = []
-        for (day, billable), result in zip(self.puts, results, strict=True):
-            curated = ConsumptionCurated(
-                day.supply_point_id, day.channel, day.read_on, result.version, result.id, billable
+        """Validate and store the batch's new versions, issues, adjustments and events."""
+        findings = None
+        if self.puts:
+            as_of = max(self.received_at(day) for day, _ in self.puts)
+            findings = validate_versions(
+                self.uow, self.puts, self.config.params, self.reference, as_of
             )
-            key = stable_key("curated", result.id)
-            entries.append(entry(CURATED, day.supply_point_id, curated, key))
+            self.issues.extend(findings.issues)
+        billable = findings.billable if findings else []
+        results = self.uow.intervals.put_many(
+            [(day, ok) for (day, _), ok in zip(self.puts, billable, strict=True)]
+        )
+        entries = []
+        for (day, _), ok, result in zip(self.puts, billable, results, strict=True):
+            curated = self.curated_event(day, result.version, result.id, ok)
+            entries.append(
+                entry(CURATED, day.supply_point_id, curated, stable_key("curated", result.id))
+            )
+        for adjustment, correction in self.adjustments:
+            if self.uow.adjustments.add(adjustment, correction) is not None:
+                raised = AdjustmentRaised(adjustment)
+                entries.append(
+                    entry(ADJUSTMENTS, adjustment.supply_point_id, raised, raised.idempotency_key)
+                )
         self.uow.log.append_many(entries)
         for issue in self.issues:
             self.uow.issues.add(issue)
-        return len(entries)
+        return len(results)
+
+    def curated_event(
+        self, day: ChannelDay, version: int, channel_day_id: int, billable: bool,
+        estimated: bool = False,
+    ) -> ConsumptionCurated:  # fmt: skip
+        """The curated event, enriched with the supply point context in force on the day."""
+        context = (
+            self.reference.channel_context(day.supply_point_id, day.channel, day.read_on)
+            if self.reference is not None
+            else None
+        )
+        regime = context.settlement_regime if context is not None else None
+        patterns = (
+            tuple(
+                dict.fromkeys(
+                    r.time_pattern for r in context.registers
+                    if r.time_pattern and r.channel in (None, day.channel)
+                )
+            )
+            if context is not None
+            else ()
+        )  # fmt: skip
+        return ConsumptionCurated(
+            day.supply_point_id,
+            day.channel,
+            day.read_on,
+            version,
+            channel_day_id,
+            billable,
+            market=day.market,
+            settlement_regime=str(regime) if regime is not None else None,
+            configuration_version=context.configuration_version if context is not None else None,
+            time_patterns=patterns,
+            estimated=estimated,
+        )
+
+
+class ReferenceLike(ContextSource, RegimeSource, Protocol):
+    """Reference data as the stage reads it (``service.reference.ReferenceView``)."""
 
 
 def _same_delivery(a: ChannelDay, b: ChannelDay) -> bool:
@@ -115,12 +282,19 @@ def _key(day: ChannelDay) -> DayKey:
     return (day.supply_point_id, day.channel, day.read_on)
 
 
-def run_interpret(uow_factory: UnitOfWorkFactory, batch: int = BATCH) -> int:
+def run_interpret(
+    uow_factory: UnitOfWorkFactory,
+    batch: int = BATCH,
+    config: InterpretConfig | None = None,
+    reference: Callable[[UnitOfWork, set[str]], ReferenceLike | None] | None = None,
+) -> int:
     """Drain the raw stream; return how many channel-day versions were curated.
 
-    Register reads and irregular intervals are stored, versioned, for the register and estimation
-    rules to use; they are not billed yet.
+    ``reference`` loads the reference data of a batch's supply points (``None``: configuration
+    unknown; the rules that need it skip). Register reads and irregular intervals are stored,
+    versioned, for the register and estimation rules to use; they are not billed yet.
     """
+    config = config or InterpretConfig()
     curated = 0
     while True:
         with uow_factory() as uow:
@@ -130,7 +304,16 @@ def run_interpret(uow_factory: UnitOfWorkFactory, batch: int = BATCH) -> int:
                 return curated
             events = [codec.event_from_payload(r.event_type, r.payload) for r in records]
             days = [e.channel_day for e in events if isinstance(e, ReadsReceived)]
-            work = _Batch(uow, days)
+            view = reference(uow, {d.supply_point_id for d in days}) if reference else None
+            work = _Batch(uow, days, config, view)
+            # Clock and communications reports first: the batch's days are validated against them.
+            uow.meter_events.add_many(
+                [
+                    e
+                    for e in events
+                    if isinstance(e, ClockSynchronised | CommunicationsStatusReported)
+                ]
+            )
             for event in events:
                 if isinstance(event, ReadsReceived):
                     work.add(event.channel_day)

@@ -13,7 +13,9 @@ from meter2cash.domain.billing import Bill, BillLine
 from meter2cash.domain.errors import NotFoundError
 from meter2cash.domain.quantity import format_micro
 from meter2cash.domain.validation import IssueStatus
-from meter2cash.ports import StoredChannelDay, UnitOfWork, UnitOfWorkFactory
+from meter2cash.ports import ExceptionAction, StoredChannelDay, UnitOfWork, UnitOfWorkFactory
+from meter2cash.service.reference_queries import read_configuration
+from meter2cash.service.reference_view import ReferenceView
 from meter2cash.service.status import latest_bills
 
 
@@ -33,6 +35,7 @@ def reads(
         if supply_point_id not in uow.intervals.supply_point_ids():
             raise NotFoundError(f"unknown supply point {supply_point_id}")
         stored = uow.intervals.latest(supply_point_id, from_on, to_on, channel)
+        reference = ReferenceView.load(uow, [supply_point_id])
     rows: list[dict[str, Any]] = []
     for s in stored:
         for read in s.channel_day.intervals():
@@ -54,16 +57,24 @@ def reads(
                         "line": read.source.line,
                         "segment": read.source.segment,
                     },
+                    "configuration": read_configuration(
+                        reference, read.supply_point_id, read.channel, read.interval.start
+                    ),
                 }
             )
     return rows
 
 
 def exceptions(
-    uow_factory: UnitOfWorkFactory, status: IssueStatus | None = None
+    uow_factory: UnitOfWorkFactory,
+    status: IssueStatus | None = None,
+    supply_point_id: str | None = None,
+    rule: str | None = None,
 ) -> list[dict[str, Any]]:
+    """Exceptions matching the filters, each with its resolution and its audit trail."""
     with uow_factory() as uow:
-        stored = uow.issues.list(status)
+        stored = uow.issues.list(status, supply_point_id, rule)
+        actions = uow.audit.for_issues(s.id for s in stored)
     return [
         {
             "id": s.id,
@@ -84,9 +95,25 @@ def exceptions(
                 "line": s.issue.source.line,
                 "segment": s.issue.source.segment,
             },
+            "resolution": None if s.resolution is None else str(s.resolution),
+            "note": s.note,
+            "actions": [exception_action_json(a) for a in actions.get(s.id, [])],
         }
         for s in stored
     ]
+
+
+def exception_action_json(action: ExceptionAction) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "action": action.action,
+        "actor": action.actor,
+        "note": action.note,
+        "at": _utc(action.at),
+        "status_before": str(action.status_before),
+        "status_after": str(action.status_after),
+        "result": action.result,
+    }
 
 
 def _line(bill: Bill, line: BillLine) -> dict[str, Any]:
@@ -182,3 +209,39 @@ def lineage(uow_factory: UnitOfWorkFactory, line_id: str) -> dict[str, Any]:
         "bill": {k: v for k, v in bill_json(bill).items() if k != "lines"},
         "determinants": determinants,
     }
+
+
+def adjustments(
+    uow_factory: UnitOfWorkFactory, supply_point_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Adjustments with the correcting values, so an operator sees what changed on the hard day."""
+    with uow_factory() as uow:
+        stored = uow.adjustments.list(supply_point_id)
+    return [
+        {
+            "id": s.id,
+            "supply_point_id": a.supply_point_id,
+            "channel": a.channel,
+            "from_on": a.from_on.isoformat(),
+            "to_on": a.to_on.isoformat(),
+            "delta": format(a.delta, "f"),
+            "unit": str(a.unit),
+            "reason": str(a.reason),
+            "reason_text": a.reason_text,
+            "old_version_id": a.old_version_id,
+            "new_version_id": a.new_version_id,
+            "created_at": a.created_at.isoformat().replace("+00:00", "Z"),
+            "settlement_impact": str(a.settlement_impact),
+            "correction": {
+                "values": ["" if v is None else format(v, "f") for v in s.correction.values],
+                "qualities": "".join(s.correction.qualities),
+                "source": {
+                    "file_id": s.correction.source.file_id,
+                    "line": s.correction.source.line,
+                    "segment": s.correction.source.segment,
+                },
+            },
+        }
+        for s in stored
+        for a in [s.adjustment]
+    ]

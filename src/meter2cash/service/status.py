@@ -24,6 +24,8 @@ class Status:
     bills: int
     bill_versions: int
     totals: dict[str, Decimal]
+    adjustments: int = 0  # corrections to hard settlement days, waiting for billing
+    adjustment_deltas: dict[str, Decimal] | None = None  # net delta per unit
 
 
 def latest_bills(bills: list[Bill]) -> list[Bill]:
@@ -44,6 +46,11 @@ def read_status(uow_factory: UnitOfWorkFactory) -> Status:
         open_issues = uow.issues.list(IssueStatus.OPEN)
         determinants = uow.determinants.latest()
         all_bills = uow.bills.list()
+        adjustments = uow.adjustments.list()
+    deltas: dict[str, Decimal] = {}
+    for stored in adjustments:
+        unit = str(stored.adjustment.unit)
+        deltas[unit] = deltas.get(unit, Decimal(0)) + stored.adjustment.delta
     bills = latest_bills(all_bills)
     totals: dict[str, Decimal] = {}
     for bill in bills:
@@ -60,4 +67,6 @@ def read_status(uow_factory: UnitOfWorkFactory) -> Status:
         bills=len(bills),
         bill_versions=len(all_bills),
         totals=dict(sorted(totals.items())),
+        adjustments=len(adjustments),
+        adjustment_deltas=dict(sorted(deltas.items())),
     )

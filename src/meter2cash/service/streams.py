@@ -14,6 +14,7 @@ from meter2cash.ports import EventLog, LogEntry
 RAW = "raw.reads"
 REJECTED = "raw.rejected"
 CURATED = "curated.consumption"
+ADJUSTMENTS = "curated.adjustments"  # corrections to hard settlement days, for billing
 DETERMINANTS = "billing.determinants"
 BILLS = "billing.bills"
 

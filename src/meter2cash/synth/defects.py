@@ -2,7 +2,9 @@
 
 Rates are probabilities per channel-day. Each channel-day carries at most one defect (drawn from the
 cumulative rates, which must sum to at most 1), so every defect is unambiguous and can be checked to
-be found exactly once. ``negatives`` only apply to import channel-days.
+be found exactly once. ``negatives`` and ``zero_runs`` only apply to import channel-days; a zero run
+takes C7's seven consecutive days of one channel (no other defect on them) and is recorded on the
+last, the day C7 flags.
 
 Defect draws use their own random stream, separate from the values' stream, so a run with defects
 has exactly the same values as the run without them everywhere except at the recorded defects.
@@ -18,7 +20,7 @@ from typing import Any
 
 from meter2cash.domain.reads import Direction, Quality
 
-#: Every defect the generator can inject, in the order rates are accumulated.
+#: The defect kinds of the first generator, in the order rates are accumulated.
 DEFECT_KINDS = (
     "gaps",
     "duplicates",
@@ -28,12 +30,25 @@ DEFECT_KINDS = (
     "estimates",
     "malformed",
 )
+#: Kinds added with the ground-truth manifest: gaps inside a day ("short" ones interpolable, "long"
+#: ones not) and zero-consumption runs (C7). Kept out of ``DEFECT_KINDS`` for now: callers sweep
+#: "every kind" of that tuple at one rate and map each to its rule
+#: (``tests/unit/interpret/vee/test_synthetic_data.py``); fold these in once those maps know them.
+ADDED_DEFECT_KINDS = ("interval_gaps", "zero_runs")
+#: Every kind :func:`~meter2cash.synth.generate` accepts, in the order rates are accumulated.
+ALL_DEFECT_KINDS = DEFECT_KINDS + ADDED_DEFECT_KINDS
+_IMPORT_ONLY = ("negatives", "zero_runs")
 
 
 @dataclass(frozen=True, slots=True)
 class Defect:
-    """One injected defect and where it is. ``line`` is 1-based within ``file``; ``None`` for a gap
-    (nothing was written). ``interval`` is the 0-based index into the day's values."""
+    """One injected defect, where it is, and what must find it.
+
+    ``line`` is 1-based within ``file``; ``None`` where nothing was written (a missing day: its
+    ``detail["after_line"]`` says where it would have been). ``first_interval``/``last_interval``
+    are 0-based indices into the day's values, inclusive (``None`` for an exact duplicate, which
+    changes nothing). ``rule`` and ``outcome`` are the expectation (:mod:`meter2cash.synth.truth`).
+    """
 
     kind: str
     file: str
@@ -41,18 +56,31 @@ class Defect:
     supply_point_id: str
     channel: str
     read_on: date
-    interval: int | None = None
+    first_interval: int | None = None
+    last_interval: int | None = None
+    rule: str | None = None
+    outcome: str = "exception"
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def interval(self) -> int | None:
+        """The one interval concerned, for a defect on a single interval; else ``None``."""
+        if self.first_interval is not None and self.first_interval == self.last_interval:
+            return self.first_interval
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "file": self.file,
-            "line": self.line,
             "supply_point_id": self.supply_point_id,
             "channel": self.channel,
             "read_on": self.read_on.isoformat(),
-            "interval": self.interval,
+            "first_interval": self.first_interval,
+            "last_interval": self.last_interval,
+            "file": self.file,
+            "line": self.line,
+            "rule": self.rule,
+            "outcome": self.outcome,
             "detail": dict(self.detail),
         }
 
@@ -79,16 +107,16 @@ SUBSTITUTED = DayFlags(
 
 
 def checked_rates(defects: Mapping[str, float]) -> dict[str, float]:
-    """Validated non-zero rates in :data:`DEFECT_KINDS` order."""
-    unknown = sorted(set(defects) - set(DEFECT_KINDS))
+    """Validated non-zero rates in :data:`ALL_DEFECT_KINDS` order."""
+    unknown = sorted(set(defects) - set(ALL_DEFECT_KINDS))
     if unknown:
-        raise ValueError(f"unknown defect kinds {unknown}; known: {', '.join(DEFECT_KINDS)}")
+        raise ValueError(f"unknown defect kinds {unknown}; known: {', '.join(ALL_DEFECT_KINDS)}")
     for kind, rate in defects.items():
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"defect rate for {kind} must be within [0, 1], got {rate}")
     if sum(defects.values()) > 1.0:
         raise ValueError("defect rates are per channel-day and exclusive: they must sum to <= 1")
-    return {kind: defects[kind] for kind in DEFECT_KINDS if defects.get(kind, 0.0) > 0.0}
+    return {kind: defects[kind] for kind in ALL_DEFECT_KINDS if defects.get(kind, 0.0) > 0.0}
 
 
 class DefectDraw:
@@ -98,7 +126,7 @@ class DefectDraw:
         self.rng = rng
         self._cumulative = {
             direction: _cumulative(
-                rates, skip=() if direction is Direction.IMPORT else ("negatives",)
+                rates, skip=() if direction is Direction.IMPORT else _IMPORT_ONLY
             )
             for direction in (Direction.IMPORT, Direction.EXPORT)
         }
@@ -118,20 +146,3 @@ def _cumulative(rates: Mapping[str, float], skip: tuple[str, ...]) -> list[tuple
             total += rate
             bounds.append((total, kind))
     return bounds
-
-
-def pick_positive(values: list[int], rng: random.Random) -> int | None:
-    """A random interval with a positive value (a spike on a zero would be invisible)."""
-    positive = [k for k, v in enumerate(values) if v > 0]
-    return rng.choice(positive) if positive else None
-
-
-def altered(values: list[int], rng: random.Random, count: int) -> tuple[list[int], list[int]]:
-    """A copy with ``count`` distinct intervals changed by 0.050-0.500 kWh (never to a negative),
-    and the sorted indices changed."""
-    changed = sorted(rng.sample(range(len(values)), min(count, len(values))))
-    copy = list(values)
-    for k in changed:
-        delta = rng.randint(50, 500)
-        copy[k] = copy[k] - delta if copy[k] >= delta and rng.random() < 0.5 else copy[k] + delta
-    return copy, changed

@@ -34,6 +34,7 @@ def generate(
     channels: Sequence[str] = CHANNELS,
     export_share: float = 0.25,
     include_clock_changes: bool = False,
+    manifest_path: Path | None = None,
 ) -> GenerationResult:
     """Write ``supply_points`` x ``days`` of interval data to the empty (or new) ``out_dir``.
 
@@ -42,7 +43,8 @@ def generate(
     groups (default one file); late corrections go to one extra file that sorts after them.
     ``channels`` "export" gives an export (solar) channel to ``export_share`` of the supply points,
     spread evenly. ``include_clock_changes`` (m2c-jsonl) adds the UK clock-change days of every year
-    the range touches. ``defects`` maps kinds in ``DEFECT_KINDS`` to per-channel-day rates.
+    the range touches. ``defects`` maps kinds in ``ALL_DEFECT_KINDS`` to per-channel-day rates.
+    The manifest goes to ``manifest_path`` (a new file), by default ``out_dir/manifest.json``.
     """
     rates = checked_rates(defects or {})
     _check(fmt, supply_points, days, interval_minutes, files, channels, export_share)
@@ -51,6 +53,9 @@ def generate(
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty: generate writes into a new or empty folder")
+    manifest_path = Path(manifest_path) if manifest_path else out_dir / MANIFEST_NAME
+    if manifest_path.exists():
+        raise FileExistsError(f"{manifest_path} exists: generate writes a new manifest")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     zone = "NEM" if fmt == "nem12" else "Europe/London"
@@ -68,7 +73,7 @@ def generate(
 
     result = GenerationResult(
         out_dir=out_dir,
-        manifest_path=out_dir / MANIFEST_NAME,
+        manifest_path=manifest_path,
         files=tuple(written),
         supply_points=supply_points,
         channel_days=run.channel_days,

@@ -2,17 +2,19 @@
 
 Each line is ``codec.encode(codec.to_builtins(ChannelDay(...)))``: decimals as exact strings, the
 day's qualities/methods/reasons as arrays, ``source`` = ``SourceRef("synthetic", 0)``. Days are
-local Europe/London days, so the clock-change days hold 46 and 50 half-hours.
+local Europe/London days, so the clock-change days hold 46 and 50 half-hours. A gap's intervals
+are ``null`` with quality ``N`` (no value could be obtained).
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 from meter2cash.codec import encode, to_builtins
 from meter2cash.domain.quantity import Unit
-from meter2cash.domain.reads import ChannelDay, Direction, SourceRef
+from meter2cash.domain.reads import ChannelDay, Direction, Quality, SourceRef
 from meter2cash.synth.calendar import Calendar, DaySlot
 from meter2cash.synth.defects import ACTUAL, DayFlags
 from meter2cash.synth.ids import SupplyPointIds
@@ -85,6 +87,24 @@ class JsonlFormat:
         corrected: bool = False,
     ) -> bytes:
         return encode(to_builtins(self.channel_day(supply_point, channel, slot, values, flags)))
+
+    def gap_record(
+        self,
+        supply_point: SupplyPoint,
+        channel: Channel,
+        slot: DaySlot,
+        values: list[int],
+        first: int,
+        last: int,
+    ) -> list[bytes]:
+        day = self.channel_day(supply_point, channel, slot, values, ACTUAL)
+        gap = range(first, last + 1)
+        day = replace(
+            day,
+            values=tuple(None if k in gap else v for k, v in enumerate(day.values)),
+            qualities=tuple(Quality.NULL if k in gap else q for k, q in enumerate(day.qualities)),
+        )
+        return [encode(to_builtins(day))]
 
     def malformed(
         self,

@@ -1,7 +1,12 @@
-"""What a run wrote: the result object returned to callers and ``manifest.json`` beside the files.
+"""What a run wrote: the result object returned to callers and the manifest (``manifest.json``).
 
-The manifest names files relative to the output directory and holds no clock reading, so the same
-arguments give a byte-identical manifest wherever the run is written.
+The manifest is the run's ground truth: the arguments, every file with its checksum, the counts,
+and every injected defect exactly (kind, supply point, channel, local day, 0-based interval range,
+file and line) with the rule that must find it and the expected outcome, plus the rule thresholds
+the generator sized defects against (:mod:`meter2cash.synth.truth`). It goes beside the files, or
+anywhere else (``manifest_path``) so that the output folder holds only metering files. It names
+files relative to the output folder and holds no clock reading, so the same arguments give a
+byte-identical manifest wherever the run is written.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from meter2cash.synth.defects import DEFECT_KINDS, Defect
+from meter2cash.synth.defects import ALL_DEFECT_KINDS, Defect
+from meter2cash.synth.truth import OUTCOMES, parameters
 from meter2cash.synth.writer import GeneratedFile
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
+#: 2: defects carry first/last_interval, rule and outcome; the rule thresholds are recorded.
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +55,7 @@ class GenerationResult:
 
     def defect_counts(self) -> dict[str, int]:
         counts = Counter(d.kind for d in self.defects)
-        return {kind: counts[kind] for kind in DEFECT_KINDS if counts[kind]}
+        return {kind: counts[kind] for kind in ALL_DEFECT_KINDS if counts[kind]}
 
 
 def write_manifest(result: GenerationResult, *, seed: int, arguments: Mapping[str, Any]) -> None:
@@ -67,7 +74,10 @@ def write_manifest(result: GenerationResult, *, seed: int, arguments: Mapping[st
         },
         "clock_change_days": [d.isoformat() for d in result.clock_change_days],
         "files": [f.to_json() for f in result.files],
+        "rules": parameters(),
+        "outcomes": OUTCOMES,
         "defects": [d.to_json() for d in result.defects],
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    result.manifest_path.parent.mkdir(parents=True, exist_ok=True)
     result.manifest_path.write_text(text, encoding="ascii", newline="\n")

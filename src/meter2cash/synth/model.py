@@ -53,6 +53,19 @@ class RecordFormat(Protocol):
         corrected: bool = False,
     ) -> bytes: ...
 
+    def gap_record(
+        self,
+        supply_point: SupplyPoint,
+        channel: Channel,
+        slot: DaySlot,
+        values: list[int],
+        first: int,
+        last: int,
+    ) -> list[bytes]:
+        """The day's record with no value for intervals ``first..last`` (the meter could not be
+        read: quality NULL), then any records carrying per-interval quality."""
+        ...
+
     def malformed(
         self,
         supply_point: SupplyPoint,

@@ -9,7 +9,9 @@ Records written (MDFF NEM12):
   UpdateDateTime(YYYYMMDDHHMMSS),MSATSLoadDateTime`` once per day, N = 1440 / IntervalLength
 - ``900``
 
-Whole-day quality only (``A``, ``E52``, ``S53``): no ``V`` days, so no 400 records.
+Whole-day quality (``A``, ``E52``, ``S53``), except a day with a gap: quality ``V`` (variable), its
+null intervals written as ``0.000``, then ``400,StartInterval,EndInterval,QualityMethod,ReasonCode,
+ReasonDescription`` records (1-based, inclusive) giving ``A`` / ``N`` / ``A`` over the day.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from meter2cash.domain.reads import Direction
+from meter2cash.domain.reads import Direction, Quality
 from meter2cash.synth.calendar import Calendar, DaySlot
 from meter2cash.synth.defects import ACTUAL, DayFlags
 from meter2cash.synth.ids import SupplyPointIds
@@ -33,6 +35,8 @@ _EXPORT = Channel("B1", Direction.EXPORT)
 _STREAM = {"E1": "N1", "B1": "N2"}
 #: Files are "created" the morning after the last day, corrections two weeks later: fixed, no clock.
 CORRECTIONS_AFTER = timedelta(days=15)
+#: A day whose intervals differ in quality: the 400 records that follow give each its own.
+VARIABLE = DayFlags(Quality.ACTUAL, None, None, "V")
 
 
 def _stamp(on: date, hhmmss: str) -> str:
@@ -94,6 +98,23 @@ class Nem12Format:
             f"300,{self._dates[slot.read_on]},{','.join(fields)},{flags.nem_quality_method},"
             f"{flags.nem_reason_code},{flags.nem_reason_description},{updated},"
         ).encode("ascii")
+
+    def gap_record(
+        self,
+        supply_point: SupplyPoint,
+        channel: Channel,
+        slot: DaySlot,
+        values: list[int],
+        first: int,
+        last: int,
+    ) -> list[bytes]:
+        fields = texts(values[:first] + [0] * (last - first + 1) + values[last + 1 :])
+        spans = [(1, first, "A"), (first + 1, last + 1, "N"), (last + 2, len(values), "A")]
+        return [self._line(slot, fields, VARIABLE, False)] + [
+            f"400,{start},{end},{flag},,".encode("ascii")
+            for start, end, flag in spans
+            if start <= end
+        ]
 
     def malformed(
         self,

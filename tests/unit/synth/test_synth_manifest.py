@@ -1,4 +1,5 @@
-"""manifest.json records the arguments, every file with its checksum, the counts and the defects."""
+"""manifest.json records the arguments, every file with its checksum, the counts, the rule thresholds
+and every defect with what must find it; it can go outside the output folder."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def test_manifest_describes_the_run(tmp_path: Path) -> None:
                       seed=9, defects=rates, files=2, export_share=0.4)  # fmt: skip
     assert result.manifest_path == tmp_path / "out" / MANIFEST_NAME
     manifest = json.loads(result.manifest_path.read_text(encoding="ascii"))
-    assert manifest["generator"] == "meter2cash.synth" and manifest["manifest_version"] == 1
+    assert manifest["generator"] == "meter2cash.synth" and manifest["manifest_version"] == 2
     assert manifest["seed"] == 9
     assert manifest["arguments"] == {
         "supply_points": 3,
@@ -53,8 +54,27 @@ def test_manifest_describes_the_run(tmp_path: Path) -> None:
         assert entry["records"] == data.count(b"\n300,")
     assert manifest["defects"] == [d.to_json() for d in result.defects]
     assert set(manifest["defects"][0]) == {
-        "kind", "file", "line", "supply_point_id", "channel", "read_on", "interval", "detail",
+        "kind", "supply_point_id", "channel", "read_on", "first_interval", "last_interval",
+        "file", "line", "rule", "outcome", "detail",
     }  # fmt: skip
+    assert {d["outcome"] for d in manifest["defects"]} <= set(manifest["outcomes"])
+    assert manifest["rules"]["C10"] == {"tolerance": "1.5", "base_floor_kw": "0.5"}
+    assert manifest["rules"]["C7"] == {"interval_days": 7, "directions": ["import"]}
+
+
+def test_the_manifest_can_go_outside_the_output_folder(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "truth" / "defects.json"
+    result = generate(tmp_path / "out", supply_points=2, days=3, start_on=date(2024, 2, 27),
+                      seed=9, defects={"negatives": 0.3}, manifest_path=elsewhere)  # fmt: skip
+    assert result.manifest_path == elsewhere
+    assert sorted(p.name for p in result.out_dir.iterdir()) == ["nem12-00001.csv"]
+    manifest = json.loads(elsewhere.read_text(encoding="ascii"))
+    assert [f["name"] for f in manifest["files"]] == ["nem12-00001.csv"]  # relative to the folder
+    assert manifest["defects"] == [d.to_json() for d in result.defects] != []
+    with pytest.raises(FileExistsError, match="exists"):
+        generate(tmp_path / "again", supply_points=1, days=1, start_on=date(2024, 1, 1), seed=1,
+                 manifest_path=elsewhere)  # fmt: skip
+    assert not (tmp_path / "again").exists()
 
 
 def test_refuses_a_folder_that_already_holds_files(tmp_path: Path) -> None:

@@ -13,8 +13,13 @@ from meter2cash.domain.errors import DomainError, NotFoundError
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.reads import Rejection
 from meter2cash.domain.time import require_utc
-from meter2cash.domain.validation import IssueStatus, ValidationIssue
-from meter2cash.ports import StoredIssue
+from meter2cash.domain.validation import (
+    IssueStateError,
+    IssueStatus,
+    Resolution,
+    ValidationIssue,
+)
+from meter2cash.ports import DayKey, StoredIssue
 
 
 class MemoryFileRegistry:
@@ -78,12 +83,28 @@ class MemoryIssueStore:
         self._s.issue_ids[issue.idempotency_key] = self._s.last_issue_id
         return self._s.last_issue_id
 
-    def list(self, status: IssueStatus | None = None) -> list[StoredIssue]:
-        return [
-            StoredIssue(issue_id, issue)
-            for issue_id, issue in sorted(self._s.issues.items())
-            if status in (None, issue.status)
-        ]
+    def _stored(self, issue_id: int) -> StoredIssue:
+        resolution, note = self._s.issue_resolutions.get(issue_id, (None, None))
+        return StoredIssue(issue_id, self._s.issues[issue_id], resolution, note)
+
+    def get(self, issue_id: int) -> StoredIssue:
+        if issue_id not in self._s.issues:
+            raise NotFoundError(f"no validation issue with id {issue_id}")
+        return self._stored(issue_id)
+
+    def for_day(self, supply_point_id: str, channel: str, read_on: date) -> list[StoredIssue]:
+        return self.for_days([(supply_point_id, channel, read_on)]).get(
+            (supply_point_id, channel, read_on), []
+        )
+
+    def for_days(self, keys: Iterable[DayKey]) -> dict[DayKey, list[StoredIssue]]:
+        wanted = set(keys)
+        found: dict[DayKey, list[StoredIssue]] = {}
+        for issue_id, issue in sorted(self._s.issues.items()):
+            key = (issue.supply_point_id, issue.channel, issue.read_on)
+            if key in wanted:
+                found.setdefault(key, []).append(self._stored(issue_id))
+        return found
 
     def set_status(self, issue_id: int, status: IssueStatus) -> None:
         try:
@@ -92,6 +113,32 @@ class MemoryIssueStore:
             raise NotFoundError(f"no validation issue with id {issue_id}") from None
         self._s.dirty = True
         self._s.issues[issue_id] = replace(issue, status=status)
+
+    def resolve(
+        self, issue_id: int, status: IssueStatus, resolution: Resolution, note: str | None
+    ) -> None:
+        if status is IssueStatus.OPEN:
+            raise IssueStateError("an issue is resolved to RESOLVED or ACCEPTED, not OPEN")
+        issue = self.get(issue_id).issue
+        if issue.status is not IssueStatus.OPEN:
+            raise IssueStateError(f"validation issue {issue_id} is {issue.status}, not open")
+        self._s.dirty = True
+        self._s.issues[issue_id] = replace(issue, status=status)
+        self._s.issue_resolutions[issue_id] = (Resolution(resolution), note)
+
+    def list(
+        self,
+        status: IssueStatus | None = None,
+        supply_point_id: str | None = None,
+        rule: str | None = None,
+    ) -> list[StoredIssue]:
+        return [
+            self._stored(issue_id)
+            for issue_id, issue in sorted(self._s.issues.items())
+            if status in (None, issue.status)
+            and supply_point_id in (None, issue.supply_point_id)
+            and rule in (None, issue.rule)
+        ]
 
 
 class MemoryBillStore:

@@ -14,12 +14,16 @@ from meter2cash.adapters.read_keys import IntervalKey, RegisterKey
 from meter2cash.domain.billing import Bill
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.reads import Rejection
-from meter2cash.domain.validation import ValidationIssue
+from meter2cash.domain.validation import Resolution, ValidationIssue
 from meter2cash.ports import (
+    ExceptionAction,
     LogRecord,
+    MeterEvent,
+    StoredAdjustment,
     StoredChannelDay,
     StoredDeterminant,
     StoredIntervalRead,
+    StoredReference,
     StoredRegisterRead,
 )
 
@@ -48,10 +52,21 @@ class MemoryState:
     issues: dict[int, ValidationIssue] = field(default_factory=dict)
     issue_ids: dict[str, int] = field(default_factory=dict)
     last_issue_id: int = 0
+    issue_resolutions: dict[int, tuple[Resolution, str | None]] = field(default_factory=dict)
+    exception_actions: list[ExceptionAction] = field(default_factory=list)  # append-only
     determinants: dict[int, StoredDeterminant] = field(default_factory=dict)
     determinant_versions: dict[str, tuple[int, ...]] = field(default_factory=dict)
     last_determinant_id: int = 0
     bills: dict[str, Bill] = field(default_factory=dict)
+    # Append-only lists and key sets, replaced (never mutated) on write: copying them is free.
+    adjustments: list[StoredAdjustment] = field(default_factory=list)
+    adjustment_keys: frozenset[str] = frozenset()
+    meter_events: list[MeterEvent] = field(default_factory=list)
+    meter_event_keys: frozenset[str] = frozenset()
+    # Per supply point, its reference versions oldest first, each with its content key.
+    reference_versions: dict[str, tuple[tuple[str, StoredReference], ...]] = field(
+        default_factory=dict
+    )
     generation: int = 0
     dirty: bool = False
 
@@ -76,10 +91,17 @@ class MemoryState:
             issues=dict(self.issues),
             issue_ids=dict(self.issue_ids),
             last_issue_id=self.last_issue_id,
+            issue_resolutions=dict(self.issue_resolutions),
+            exception_actions=list(self.exception_actions),
             determinants=dict(self.determinants),
             determinant_versions=dict(self.determinant_versions),
             last_determinant_id=self.last_determinant_id,
             bills=dict(self.bills),
+            adjustments=list(self.adjustments),
+            adjustment_keys=self.adjustment_keys,
+            meter_events=list(self.meter_events),
+            meter_event_keys=self.meter_event_keys,
+            reference_versions=dict(self.reference_versions),
             generation=self.generation,
         )
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from meter2cash.adapters.memory.audit import MemoryAuditLog
+from meter2cash.adapters.memory.interpretation import MemoryAdjustmentStore, MemoryMeterEventStore
 from meter2cash.adapters.memory.log import MemoryEventLog
 from meter2cash.adapters.memory.reads import MemoryIntervalReadStore, MemoryRegisterReadStore
 from meter2cash.adapters.memory.records import (
@@ -19,10 +21,13 @@ from meter2cash.adapters.memory.records import (
     MemoryIssueStore,
     MemoryRejectionStore,
 )
+from meter2cash.adapters.memory.reference import MemoryReferenceStore
 from meter2cash.adapters.memory.state import MemoryDatabase, MemoryState
 from meter2cash.adapters.memory.versioned import MemoryDeterminantStore, MemoryIntervalStore
 from meter2cash.domain.errors import Meter2CashError
 from meter2cash.ports import (
+    AdjustmentStore,
+    AuditLog,
     BillStore,
     DeterminantStore,
     EventLog,
@@ -30,6 +35,8 @@ from meter2cash.ports import (
     IntervalReadStore,
     IntervalStore,
     IssueStore,
+    MeterEventStore,
+    ReferenceStore,
     RegisterReadStore,
     RejectionStore,
 )
@@ -51,8 +58,12 @@ class MemoryUnitOfWork:
     register_reads: RegisterReadStore
     interval_reads: IntervalReadStore
     issues: IssueStore
+    audit: AuditLog
     determinants: DeterminantStore
     bills: BillStore
+    adjustments: AdjustmentStore
+    meter_events: MeterEventStore
+    reference: ReferenceStore
 
     def __init__(self, database: MemoryDatabase) -> None:
         self._db = database
@@ -69,8 +80,12 @@ class MemoryUnitOfWork:
         self.register_reads = MemoryRegisterReadStore(work)
         self.interval_reads = MemoryIntervalReadStore(work)
         self.issues = MemoryIssueStore(work)
+        self.audit = MemoryAuditLog(work)
         self.determinants = MemoryDeterminantStore(work)
         self.bills = MemoryBillStore(work)
+        self.adjustments = MemoryAdjustmentStore(work)
+        self.meter_events = MemoryMeterEventStore(work)
+        self.reference = MemoryReferenceStore(work)
         return self
 
     def __exit__(

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
+from meter2cash.adapters.sql.batch import chunked
 from meter2cash.adapters.sql.dialect import insert_ignoring
 from meter2cash.adapters.sql.tables import rejections, source_files, validation_issues
 from meter2cash.domain.errors import NotFoundError
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.reads import Rejection, SourceRef
 from meter2cash.domain.time import require_utc
-from meter2cash.domain.validation import IssueStatus, Severity, ValidationIssue
-from meter2cash.ports import StoredIssue
+from meter2cash.domain.validation import (
+    IssueStateError,
+    IssueStatus,
+    Resolution,
+    Severity,
+    ValidationIssue,
+)
+from meter2cash.ports import DayKey, StoredIssue
 
 
 class SqlFileRegistry:
@@ -127,6 +135,14 @@ def _issue(m: Any) -> ValidationIssue:
     )
 
 
+def _stored_issue(row: Any) -> StoredIssue:
+    m = row._mapping
+    resolution = m["resolution"]
+    return StoredIssue(
+        m["id"], _issue(m), None if resolution is None else Resolution(resolution), m["note"]
+    )
+
+
 class SqlIssueStore:
     def __init__(self, connection: sa.Connection) -> None:
         self._conn = connection
@@ -157,12 +173,32 @@ class SqlIssueStore:
         ).scalar_one_or_none()
         return None if new_id is None else int(new_id)
 
-    def list(self, status: IssueStatus | None = None) -> list[StoredIssue]:
+    def get(self, issue_id: int) -> StoredIssue:
+        row = self._conn.execute(
+            sa.select(validation_issues).where(validation_issues.c.id == issue_id)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no validation issue with id {issue_id}")
+        return _stored_issue(row)
+
+    def for_day(self, supply_point_id: str, channel: str, read_on: date) -> list[StoredIssue]:
+        key = (supply_point_id, channel, read_on)
+        return self.for_days([key]).get(key, [])
+
+    def for_days(self, keys: Iterable[DayKey]) -> dict[DayKey, list[StoredIssue]]:
         c = validation_issues.c
-        query = sa.select(validation_issues).order_by(c.id)
-        if status is not None:
-            query = query.where(c.status == str(status))
-        return [StoredIssue(row.id, _issue(row._mapping)) for row in self._conn.execute(query)]
+        found: dict[DayKey, list[StoredIssue]] = {}
+        for chunk in chunked(list(dict.fromkeys(keys))):
+            rows = self._conn.execute(
+                sa.select(validation_issues)
+                .where(sa.tuple_(c.supply_point_id, c.channel, c.read_on).in_(chunk))
+                .order_by(c.id)
+            )
+            for row in rows:
+                found.setdefault((row.supply_point_id, row.channel, row.read_on), []).append(
+                    _stored_issue(row)
+                )
+        return found  # each key sits in one chunk, so its issues are in id order
 
     def set_status(self, issue_id: int, status: IssueStatus) -> None:
         c = validation_issues.c
@@ -171,3 +207,35 @@ class SqlIssueStore:
         )
         if updated.rowcount == 0:
             raise NotFoundError(f"no validation issue with id {issue_id}")
+
+    def resolve(
+        self, issue_id: int, status: IssueStatus, resolution: Resolution, note: str | None
+    ) -> None:
+        if status is IssueStatus.OPEN:
+            raise IssueStateError("an issue is resolved to RESOLVED or ACCEPTED, not OPEN")
+        c = validation_issues.c
+        # Conditional on still being open: of two concurrent resolutions only one updates a row.
+        updated = self._conn.execute(
+            sa.update(validation_issues)
+            .where(c.id == issue_id, c.status == str(IssueStatus.OPEN))
+            .values(status=str(status), resolution=str(Resolution(resolution)), note=note)
+        )
+        if updated.rowcount == 0:
+            current = self.get(issue_id).issue.status  # NotFoundError if there is no such issue
+            raise IssueStateError(f"validation issue {issue_id} is {current}, not open")
+
+    def list(
+        self,
+        status: IssueStatus | None = None,
+        supply_point_id: str | None = None,
+        rule: str | None = None,
+    ) -> list[StoredIssue]:
+        c = validation_issues.c
+        query = sa.select(validation_issues).order_by(c.id)
+        if status is not None:
+            query = query.where(c.status == str(status))
+        if supply_point_id is not None:
+            query = query.where(c.supply_point_id == supply_point_id)
+        if rule is not None:
+            query = query.where(c.rule == rule)
+        return [_stored_issue(row) for row in self._conn.execute(query)]

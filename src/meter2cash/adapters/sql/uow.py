@@ -11,14 +11,19 @@ from typing import Self
 
 import sqlalchemy as sa
 
+from meter2cash.adapters.sql.audit import SqlAuditLog
 from meter2cash.adapters.sql.bills import SqlBillStore
 from meter2cash.adapters.sql.determinants import SqlDeterminantStore
+from meter2cash.adapters.sql.interpretation import SqlAdjustmentStore, SqlMeterEventStore
 from meter2cash.adapters.sql.interval_reads import SqlIntervalReadStore
 from meter2cash.adapters.sql.intervals import SqlIntervalStore
 from meter2cash.adapters.sql.log import SqlEventLog
 from meter2cash.adapters.sql.records import SqlFileRegistry, SqlIssueStore, SqlRejectionStore
+from meter2cash.adapters.sql.reference import SqlReferenceStore
 from meter2cash.adapters.sql.register_reads import SqlRegisterReadStore
 from meter2cash.ports import (
+    AdjustmentStore,
+    AuditLog,
     BillStore,
     DeterminantStore,
     EventLog,
@@ -26,6 +31,8 @@ from meter2cash.ports import (
     IntervalReadStore,
     IntervalStore,
     IssueStore,
+    MeterEventStore,
+    ReferenceStore,
     RegisterReadStore,
     RejectionStore,
 )
@@ -41,8 +48,12 @@ class SqlUnitOfWork:
     register_reads: RegisterReadStore
     interval_reads: IntervalReadStore
     issues: IssueStore
+    audit: AuditLog
     determinants: DeterminantStore
     bills: BillStore
+    adjustments: AdjustmentStore
+    meter_events: MeterEventStore
+    reference: ReferenceStore
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -64,8 +75,12 @@ class SqlUnitOfWork:
         self.register_reads = SqlRegisterReadStore(conn)
         self.interval_reads = SqlIntervalReadStore(conn)
         self.issues = SqlIssueStore(conn)
+        self.audit = SqlAuditLog(conn)
         self.determinants = SqlDeterminantStore(conn)
         self.bills = SqlBillStore(conn)
+        self.adjustments = SqlAdjustmentStore(conn)
+        self.meter_events = SqlMeterEventStore(conn)
+        self.reference = SqlReferenceStore(conn)
         return self
 
     def __exit__(

@@ -6,6 +6,7 @@ on stderr and exit code 2 — never a traceback. Anything else is a bug and keep
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,10 +20,17 @@ from meter2cash.bootstrap import App, bootstrap
 from meter2cash.config import Settings
 from meter2cash.domain.errors import Meter2CashError
 from meter2cash.domain.validation import IssueStatus
+from meter2cash.entrypoints.cli.reference_render import (
+    reference_row,
+    render_configuration,
+    render_load,
+)
 from meter2cash.entrypoints.cli.render import emit_json, render_run, render_status, status_json
 from meter2cash.service import queries
 from meter2cash.service.formats import configured_parser
 from meter2cash.service.pipeline import process_pending, run_chain
+from meter2cash.service.reference import ReferenceLoadReport, load_reference
+from meter2cash.service.reference_queries import configuration, load_report_json
 from meter2cash.service.status import read_status
 
 cli = typer.Typer(
@@ -89,7 +97,9 @@ def _process(
     mapping: Path | None = None,
     overrides: list[str] | None = None,
     reprocess: bool = False,
+    reference: tuple[ReferenceLoadReport | None, Path] | None = None,
 ) -> None:
+    """``reference``: what ``run`` loaded from its reference directory (``None``: not asked)."""
     parser = configured_parser(fmt, mapping, overrides or ())
     received_at = datetime.now(UTC)
     report = run_chain(
@@ -125,11 +135,24 @@ def _process(
                 "bills_issued": report.bills_issued,
                 "unrated": report.unrated,
                 "new_work": report.did_work,
+                "reference": _reference_json(reference),
                 "status": status_json(status, app.settings),
             }
         )
         return
-    _print([title, "", *render_run(report), "", *render_status(status, app.settings)])
+    summary = render_run(report)
+    if reference is not None:  # under the "This run" heading
+        summary[1:1] = reference_row(*reference)
+    _print([title, "", *summary, "", *render_status(status, app.settings)])
+
+
+def _reference_json(reference: tuple[ReferenceLoadReport | None, Path] | None) -> Any:
+    if reference is None:
+        return None
+    report, directory = reference
+    if report is None:
+        return {"directory": str(directory), "found": False}
+    return {"directory": str(directory), "found": True, **load_report_json(report)}
 
 
 @cli.command()
@@ -147,7 +170,15 @@ def run(
         directory = input_dir or app.settings.input_dir
         if not directory.is_dir():
             fail(f"input directory {directory} not found (set M2C_INPUT_DIR or pass --input)")
-        _process(app, [directory], "auto", as_json, f"meter2cash run over {directory}")
+        # Reference data first, so interpretation sees it; loading it again changes nothing.
+        reference_dir = app.settings.reference_dir
+        loaded = None
+        if reference_dir.is_dir():
+            loaded = load_reference([reference_dir], app.uow_factory, datetime.now(UTC))
+        _process(
+            app, [directory], "auto", as_json, f"meter2cash run over {directory}",
+            reference=(loaded, reference_dir),
+        )  # fmt: skip
 
 
 @cli.command()
@@ -169,6 +200,63 @@ def ingest(
     """Ingest files (any supported format, zipped or not) and process them through the chain."""
     with application() as app:
         _process(app, paths, fmt, as_json, "meter2cash ingest", mapping, map_, reprocess)
+
+
+reference_cli = typer.Typer(no_args_is_help=True, help="Reference data: supply points and meters.")
+cli.add_typer(reference_cli, name="reference")
+
+
+@reference_cli.command("load")
+def reference_load(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Reference files (YAML, CSV) or directories of them (an mdd/ folder "
+            "in one is read as GB Market Domain Data)."
+        ),
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Store reference data; loading the same knowledge again is a no-op. Exit 1 if a file failed."""
+    with application() as app:
+        report = load_reference(paths, app.uow_factory, datetime.now(UTC))
+    if as_json:
+        emit_json(load_report_json(report))
+    else:
+        _print(render_load(report))
+    if report.failed:
+        raise typer.Exit(code=1)
+
+
+def _instant(text: str, option: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        fail(
+            f"{option} must be an instant with a UTC offset, like 2024-11-01T00:00:00Z; got {text!r}"
+        )
+        raise AssertionError("unreachable: fail() exits")
+    return instant
+
+
+@cli.command("config")
+def config_(
+    supply_point: Annotated[str, typer.Argument(help="Supply point id (NMI, MPAN core, ...).")],
+    as_known_at: Annotated[
+        str | None,
+        typer.Option("--as-known-at", help="The version known at this instant (ISO, with offset)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """A supply point's configuration timeline: attributes, meters, registers, channels, version."""
+    known_at = _instant(as_known_at, "--as-known-at") if as_known_at else None
+    _query(
+        as_json,
+        lambda app: configuration(app.uow_factory, supply_point, known_at),
+        render_configuration,
+    )
 
 
 @cli.command()
@@ -265,20 +353,34 @@ def reads(
     )
 
 
-@cli.command()
+exceptions_cli = typer.Typer(
+    add_completion=False, help="Validation exceptions: list them, or resolve one (`resolve`)."
+)
+cli.add_typer(exceptions_cli, name="exceptions")
+
+
+@exceptions_cli.callback(invoke_without_command=True)
 def exceptions(
+    ctx: typer.Context,
     status_: Annotated[
         IssueStatus | None, typer.Option("--status", help="open, resolved, accepted.")
     ] = None,
+    supply_point: Annotated[
+        str | None, typer.Option("--supply-point", help="Only this supply point.")
+    ] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="Only this rule, e.g. C2.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Validation exceptions found by interpretation."""
+    """Validation exceptions found by interpretation, with resolution and audit trail."""
+    if ctx.invoked_subcommand is not None:
+        return
     _query(
         as_json,
-        lambda app: queries.exceptions(app.uow_factory, status_),
+        lambda app: queries.exceptions(app.uow_factory, status_, supply_point, rule),
         lambda rows: (
             [
-                f"#{r['id']} {r['rule']} {r['severity']} {r['status']} "
+                f"#{r['id']} {r['rule']} {r['severity']} {r['status']}"
+                f"{' (' + r['resolution'] + ')' if r['resolution'] else ''} "
                 f"{r['supply_point_id']} {r['channel']} {r['read_on']} "
                 f"[{r['first_interval']}..{r['last_interval']}] {r['detail']}"
                 for r in rows
@@ -286,6 +388,61 @@ def exceptions(
             or ["no exceptions"]
         ),
     )
+
+
+@exceptions_cli.command("resolve")
+def resolve(
+    issue_id: Annotated[str, typer.Argument(metavar="ID", help="The exception's id.")],
+    action: Annotated[
+        str | None, typer.Option("--action", help="accept, estimate or reject.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why (required to accept or reject).")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Who acts (default: $USER, else operator).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Accept, estimate or reject one exception (audited); then bring the bills up to date."""
+    from meter2cash.service.exceptions import resolve_exception
+    from meter2cash.service.pipeline import RunReport
+
+    if not issue_id.isdigit():
+        fail(f"ID must be an exception id (a number), got {issue_id!r}")
+    if action is None:
+        fail("--action is required: accept, estimate or reject")
+    who = actor or os.environ.get("USER") or "operator"
+    with application() as app:
+        outcome = resolve_exception(
+            app.uow_factory, int(issue_id), action or "", note, who, datetime.now(UTC)
+        )
+        report = process_pending(app.uow_factory, app.tariffs, RunReport())
+    data = {
+        "id": outcome.issue_id,
+        "action": outcome.action,
+        "status": str(outcome.status),
+        "resolution": str(outcome.resolution),
+        "note": outcome.note,
+        "actor": outcome.actor,
+        "at": outcome.at.isoformat().replace("+00:00", "Z"),
+        "result": outcome.result,
+        "curated": report.curated,
+        "months_recomputed": report.months_recomputed,
+        "bills_issued": report.bills_issued,
+    }
+    if as_json:
+        emit_json(data)
+        return
+    result = outcome.result
+    done = f"exception #{outcome.issue_id} {outcome.status} ({outcome.resolution}) by {who}"
+    if "version" in result:
+        done += f": version {result['version']} by {', '.join(result['methods'])}"
+    if "billable" in result:
+        done += f"; billable: {'yes' if result['billable'] else 'no'}"
+    if result.get("blocked_by"):
+        done += f" (still open: {', '.join(f'#{i}' for i in result['blocked_by'])})"
+    _print([done, f"{report.bills_issued} bill(s) issued"])
 
 
 @cli.command()
@@ -306,6 +463,29 @@ def bills(
                 for b in rows
             ]
             or ["no bills"]
+        ),
+    )
+
+
+@cli.command()
+def adjustments(
+    supply_point: Annotated[
+        str | None, typer.Option("--supply-point", help="Only this supply point.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Corrections to hard settlement days: delta, reason, and the two versions they link."""
+    _query(
+        as_json,
+        lambda app: queries.adjustments(app.uow_factory, supply_point),
+        lambda rows: (
+            [
+                f"#{a['id']} {a['supply_point_id']} {a['channel']} {a['from_on']} "
+                f"{a['delta']:>12} {a['unit']} {a['reason']} "
+                f"({a['old_version_id']} -> {a['new_version_id'][:12]})"
+                for a in rows
+            ]
+            or ["no adjustments"]
         ),
     )
 

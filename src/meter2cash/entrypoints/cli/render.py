@@ -79,12 +79,20 @@ def render_status(status: Status, settings: Settings) -> list[str]:
         ),
         _row("estimates", f"{counts.estimated} intervals not actual (as received)"),
         _row("exceptions (open)", f"{status.open_issues}" + (f" ({rules})" if rules else "")),
+        _row("adjustments", _adjustments(status)),
         _row("determinants", status.determinants),
         _row("bills", f"{status.bills} ({status.bill_versions} versions issued)"),
         _row("bill total", totals),
         _row("data directory", settings.data_dir.resolve()),
         _row("database", _redact(settings.resolved_database_url)),
     ]
+
+
+def _adjustments(status: Status) -> str:
+    if not status.adjustments:
+        return "0"
+    net = ", ".join(f"{d:+f} {u}" for u, d in (status.adjustment_deltas or {}).items())
+    return f"{status.adjustments} corrections to hard settlement days (net {net}; not restated)"
 
 
 def _redact(url: str) -> str:
@@ -110,6 +118,10 @@ def status_json(status: Status, settings: Settings) -> dict[str, Any]:
         "versions": counts.versions,
         "open_exceptions": status.open_issues,
         "exceptions_by_rule": status.issues_by_rule,
+        "adjustments": status.adjustments,
+        "adjustment_deltas": {
+            u: format(d, "f") for u, d in (status.adjustment_deltas or {}).items()
+        },
         "determinants": status.determinants,
         "bills": status.bills,
         "bill_versions": status.bill_versions,

@@ -1,0 +1,116 @@
+"""The interpret stage runs the VEE catalogue: spikes, clock tolerance, explained gaps, billability."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tests.factories import channel_day
+
+from meter2cash import codec
+from meter2cash.adapters.archive import FileArchive
+from meter2cash.adapters.memory import MemoryDatabase, MemoryUnitOfWorkFactory
+from meter2cash.domain.billing import FlatTariff
+from meter2cash.service import queries
+from meter2cash.service.pipeline import run_chain
+
+TARIFFS = {
+    "AU": FlatTariff("au", 1, "AU", "AUD", Decimal("100"), Decimal("20"), "GST", Decimal("0.1"))
+}
+AT = datetime(2024, 3, 1, tzinfo=UTC)
+NMI = "NCDE000001"
+
+
+def nem12(days: dict[str, list[str]]) -> str:
+    lines = ["100,NEM12,202403010000,MDP1,RET1", f"200,{NMI},E1,1,E1,N1,M1,kWh,30,"]
+    for day, values in days.items():
+        lines.append(f"300,{day},{','.join(values)},A,,,20240301000000,")
+    return "\n".join([*lines, "900"]) + "\n"
+
+
+def shape(base: str = "0.5") -> list[str]:
+    """A gently varying clean day (no spike, no zero run)."""
+    return [str(Decimal(base) + Decimal(k % 6) / 100) for k in range(48)]
+
+
+@pytest.fixture
+def chain(tmp_path: Path):
+    uow_factory = MemoryUnitOfWorkFactory(MemoryDatabase())
+    archive = FileArchive(tmp_path / "archive")
+
+    def run(*files: tuple[str, str]):
+        paths = []
+        for name, text in files:
+            path = tmp_path / "in" / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text)
+            paths.append(path)
+        return run_chain(paths, uow_factory, archive, TARIFFS, AT)
+
+    run.uow_factory = uow_factory  # type: ignore[attr-defined]
+    return run
+
+
+def _rules(chain) -> list[tuple[str, str, int, int]]:
+    return sorted(
+        (i["rule"], i["read_on"], i["first_interval"], i["last_interval"])
+        for i in queries.exceptions(chain.uow_factory)
+    )
+
+
+def test_clean_days_raise_nothing_and_are_billable(chain):
+    days = {f"202401{d:02d}": shape() for d in range(1, 11)}
+    chain(("a.csv", nem12(days)))
+    assert _rules(chain) == []
+    [bill] = queries.bills(chain.uow_factory)
+    assert bill["total"] != "0"
+
+
+def test_a_spike_is_c10_and_quarantines_its_day(chain):
+    spiky = shape()
+    spiky[20] = "9.5"
+    days = {f"202401{d:02d}": shape() for d in range(1, 6)} | {"20240106": spiky}
+    chain(("a.csv", nem12(days)))
+    assert _rules(chain) == [("C10", "2024-01-06", 20, 20)]
+    rows = queries.reads(chain.uow_factory, NMI, date(2024, 1, 6), date(2024, 1, 7))
+    assert rows and all(r["billable"] is False for r in rows)
+
+
+def test_a_clock_report_beyond_tolerance_is_c12_on_that_day(chain):
+    days = {f"202401{d:02d}": shape() for d in range(1, 4)}
+    event = {
+        "event": "clock_synchronised", "supply_point_id": NMI, "meter_serial": "M1",
+        "synchronised_at": "2024-01-02T03:00:00Z", "offset_seconds": "-95", "corrected": True,
+        "source": {"file_id": "x", "line": 1},
+    }  # fmt: skip
+    chain(("a.csv", nem12(days)), ("clock.jsonl", json.dumps(event) + "\n"))
+    (issue,) = queries.exceptions(chain.uow_factory)
+    assert (issue["rule"], issue["read_on"]) == ("C12", "2024-01-02")
+
+
+def test_a_reported_outage_explains_the_gap_on_the_exception(chain):
+    values: list[str | None] = list(shape())
+    values[10:13] = [None, None, None]
+    gappy = channel_day(values, read_on=date(2024, 1, 2), qualities="A" * 10 + "NNN" + "A" * 35)
+    offline = {
+        "event": "communications_status_reported", "supply_point_id": NMI, "meter_serial": "M1",
+        "reported_at": "2024-01-01T20:00:00Z", "status": "offline", "detail": "no GPRS",
+        "source": {"file_id": "x", "line": 1},
+    }  # fmt: skip
+    lines = [json.dumps(codec.to_builtins(gappy)), json.dumps(offline)]
+    chain(("a.csv", nem12({"20240101": shape()})), ("day.jsonl", "\n".join(lines) + "\n"))
+    c2 = [i for i in queries.exceptions(chain.uow_factory) if i["rule"] == "C2"]
+    assert [(i["read_on"], i["first_interval"], i["last_interval"]) for i in c2] == [
+        ("2024-01-02", 10, 12)
+    ]
+    assert "known outage" in c2[0]["detail"] and "no GPRS" in c2[0]["detail"]
+
+
+def test_a_bad_event_line_is_rejected_with_its_line(chain):
+    bad = json.dumps({"event": "clock_synchronised", "supply_point_id": NMI}) + "\n"
+    report = chain(("clock.jsonl", bad))
+    (rejection,) = report.files[0].rejections
+    assert rejection.source.line == 1 and "clock_synchronised" in rejection.message
