@@ -42,7 +42,8 @@ from meter2cash.interpret.harden import merge_partial as harden_merge
 from meter2cash.interpret.rules import conflicting_duplicate
 from meter2cash.interpret.vee import ParameterTable, shipped_parameters
 from meter2cash.ports import DayKey, UnitOfWork, UnitOfWorkFactory
-from meter2cash.service.interpret_batch import ContextSource, validate_versions
+from meter2cash.service.estimation import estimate_stored_days
+from meter2cash.service.interpret_batch import BatchFindings, ContextSource, validate_versions
 from meter2cash.service.streams import ADJUSTMENTS, CURATED, RAW, entry
 
 CONSUMER = "interpret"
@@ -136,6 +137,7 @@ class _Batch:
         self.issues: list[ValidationIssue] = []
         self.adjustments: list[tuple[Adjustment, ChannelDay]] = []
         self._received: dict[str, datetime] = {}
+        self.findings: BatchFindings | None = None
 
     def received_at(self, day: ChannelDay) -> datetime:
         """When the file carrying ``day`` was received: the instant hardening is judged at."""
@@ -210,6 +212,7 @@ class _Batch:
                 self.uow, self.puts, self.config.params, self.reference, as_of
             )
             self.issues.extend(findings.issues)
+        self.findings = findings
         billable = findings.billable if findings else []
         results = self.uow.intervals.put_many(
             [(day, ok) for (day, _), ok in zip(self.puts, billable, strict=True)]
@@ -229,7 +232,41 @@ class _Batch:
         self.uow.log.append_many(entries)
         for issue in self.issues:
             self.uow.issues.add(issue)
-        return len(results)
+        return len(results) + self.estimate()
+
+    def estimate(self) -> int:
+        """Fill short gaps at once: every stored version with a C2 (missing data) issue is passed to
+        the estimation service, which makes the next version (quality E, method, reason — a known
+        outage as the reason where one was reported) and resolves the issue as "estimated" when it
+        can fill every missing interval; otherwise the issue stays open for an operator. Negative
+        values (C4) and spikes (C10) are never estimated automatically: they may be real, an
+        operator decides (``meter2cash exceptions resolve``). Returns the versions curated."""
+        if self.findings is None:
+            return 0
+        keys = [
+            _key(day)
+            for (day, _), estimable in zip(self.puts, self.findings.estimable, strict=True)
+            if estimable
+        ]
+        if not keys:
+            return 0
+        reasons = {_key(self.puts[row][0]): text for row, text in self.findings.outages.items()}
+        as_of = max(self.received_at(day) for day, _ in self.puts)
+        outcomes = estimate_stored_days(
+            self.uow, keys, reason=None, as_of=as_of, outage_reason=reasons.get, rules=("C2",)
+        )
+        entries = []
+        for outcome in outcomes:
+            if outcome.put is None or outcome.channel_day is None:
+                continue
+            day = outcome.channel_day
+            curated = self.curated_event(
+                day, outcome.put.version, outcome.put.id, outcome.billable, estimated=True
+            )
+            key = stable_key("curated", outcome.put.id)
+            entries.append(entry(CURATED, day.supply_point_id, curated, key))
+        self.uow.log.append_many(entries)
+        return len(entries)
 
     def curated_event(
         self, day: ChannelDay, version: int, channel_day_id: int, billable: bool,

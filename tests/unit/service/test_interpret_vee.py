@@ -114,3 +114,26 @@ def test_a_bad_event_line_is_rejected_with_its_line(chain):
     report = chain(("clock.jsonl", bad))
     (rejection,) = report.files[0].rejections
     assert rejection.source.line == 1 and "clock_synchronised" in rejection.message
+
+
+def test_a_short_gap_is_estimated_at_once_as_a_new_flagged_version_and_the_issue_resolved(chain):
+    values: list[str | None] = ["1.0"] * 48
+    values[10:13] = [None, None, None]
+    values[13] = "2.0"
+    gappy = channel_day(values, read_on=date(2024, 1, 2), qualities="A" * 10 + "NNN" + "A" * 35)
+    chain(
+        ("a.csv", nem12({"20240101": shape()})),
+        ("day.jsonl", json.dumps(codec.to_builtins(gappy)) + "\n"),
+    )
+    (c2,) = queries.exceptions(chain.uow_factory)
+    assert (c2["rule"], c2["status"]) == ("C2", "resolved")
+    with chain.uow_factory() as uow:
+        raw, estimated = uow.intervals.versions(NMI, "E1", date(2024, 1, 2))
+    assert (raw.billable, estimated.billable) == (False, True)
+    day = estimated.channel_day
+    # the worked example of market-rules.md §3.1: 1.0, gap of 3, 2.0 -> 1.25, 1.5, 1.75
+    assert day.values[10:13] == (Decimal("1.25"), Decimal("1.5"), Decimal("1.75"))
+    # substituted (S): a value filled in for a missing actual, after the fact (NEM12 usage)
+    assert [str(q) for q in day.qualities[10:13]] == ["S"] * 3
+    assert all(m for m in day.methods[10:13])
+    assert day.values[:10] == gappy.values[:10]
