@@ -28,7 +28,7 @@ from meter2cash.domain.events import (
     RegisterReadReceived,
 )
 from meter2cash.domain.keys import stable_key
-from meter2cash.domain.reads import ChannelDay, Quality
+from meter2cash.domain.reads import ChannelDay, Quality, RegisterRead
 from meter2cash.domain.supply_point_model import SettlementRegime
 from meter2cash.domain.validation import ValidationIssue
 from meter2cash.interpret.harden import (
@@ -44,6 +44,7 @@ from meter2cash.interpret.vee import ParameterTable, shipped_parameters
 from meter2cash.ports import DayKey, UnitOfWork, UnitOfWorkFactory
 from meter2cash.service.estimation import estimate_stored_days
 from meter2cash.service.interpret_batch import BatchFindings, ContextSource, validate_versions
+from meter2cash.service.interpret_registers import TimelineSource, validate_register_reads
 from meter2cash.service.streams import ADJUSTMENTS, CURATED, RAW, entry
 
 CONSUMER = "interpret"
@@ -141,7 +142,9 @@ class _Batch:
 
     def received_at(self, day: ChannelDay) -> datetime:
         """When the file carrying ``day`` was received: the instant hardening is judged at."""
-        file_id = day.source.file_id
+        return self.received_at_file(day.source.file_id)
+
+    def received_at_file(self, file_id: str) -> datetime:
         if file_id not in self._received:
             known = self.uow.files.get(file_id)
             # A file is registered after its last batch; a worker may see its events earlier.
@@ -304,7 +307,7 @@ class _Batch:
         )
 
 
-class ReferenceLike(ContextSource, RegimeSource, Protocol):
+class ReferenceLike(ContextSource, RegimeSource, TimelineSource, Protocol):
     """Reference data as the stage reads it (``service.reference.ReferenceView``)."""
 
 
@@ -341,7 +344,10 @@ def run_interpret(
                 return curated
             events = [codec.event_from_payload(r.event_type, r.payload) for r in records]
             days = [e.channel_day for e in events if isinstance(e, ReadsReceived)]
-            view = reference(uow, {d.supply_point_id for d in days}) if reference else None
+            points = {d.supply_point_id for d in days} | {
+                e.read.supply_point_id for e in events if isinstance(e, RegisterReadReceived)
+            }
+            view = reference(uow, points) if reference else None
             work = _Batch(uow, days, config, view)
             # Clock and communications reports first: the batch's days are validated against them.
             uow.meter_events.add_many(
@@ -351,13 +357,20 @@ def run_interpret(
                     if isinstance(e, ClockSynchronised | CommunicationsStatusReported)
                 ]
             )
+            new_reads: list[tuple[RegisterRead, int]] = []
             for event in events:
                 if isinstance(event, ReadsReceived):
                     work.add(event.channel_day)
                 elif isinstance(event, RegisterReadReceived):
-                    uow.register_reads.put(event.read)
+                    result = uow.register_reads.put(event.read)
+                    if result.outcome != "unchanged":
+                        new_reads.append((event.read, result.version))
                 elif isinstance(event, IntervalReadReceived):
                     uow.interval_reads.put(event.read)
             curated += work.flush()
+            if new_reads:
+                as_of = max(work.received_at_file(r.source.file_id) for r, _ in new_reads)
+                for issue in validate_register_reads(uow, new_reads, config.params, view, as_of):
+                    uow.issues.add(issue)
             uow.log.commit(CONSUMER, RAW, records[-1].offset)
             uow.commit()
