@@ -30,7 +30,7 @@ from meter2cash.domain.events import (
 from meter2cash.domain.keys import stable_key
 from meter2cash.domain.reads import ChannelDay, Quality, RegisterRead
 from meter2cash.domain.supply_point_model import SettlementRegime
-from meter2cash.domain.validation import ValidationIssue
+from meter2cash.domain.validation import IssueStatus, Resolution, ValidationIssue
 from meter2cash.interpret.harden import (
     HardeningState,
     Timetable,
@@ -41,7 +41,7 @@ from meter2cash.interpret.harden import (
 from meter2cash.interpret.harden import merge_partial as harden_merge
 from meter2cash.interpret.rules import conflicting_duplicate
 from meter2cash.interpret.vee import ParameterTable, shipped_parameters
-from meter2cash.ports import DayKey, UnitOfWork, UnitOfWorkFactory
+from meter2cash.ports import DayKey, PutResult, UnitOfWork, UnitOfWorkFactory
 from meter2cash.service.estimation import estimate_stored_days
 from meter2cash.service.interpret_batch import BatchFindings, ContextSource, validate_versions
 from meter2cash.service.interpret_registers import TimelineSource, validate_register_reads
@@ -233,9 +233,35 @@ class _Batch:
                     entry(ADJUSTMENTS, adjustment.supply_point_id, raised, raised.idempotency_key)
                 )
         self.uow.log.append_many(entries)
+        self.supersede_issues(results)
         for issue in self.issues:
             self.uow.issues.add(issue)
         return len(results) + self.estimate()
+
+    def supersede_issues(self, results: list[PutResult]) -> None:
+        """Open issues on versions a new version replaced are closed as "superseded" (audited):
+        the operator's queue holds only what still judges current data."""
+        replaced = {
+            _key(day): result.version
+            for (day, _), result in zip(self.puts, results, strict=True)
+            if result.version > 1
+        }
+        if not replaced:
+            return
+        at = max(self.received_at(day) for day, _ in self.puts)
+        for key, stored in self.uow.issues.for_days(replaced).items():
+            for old in stored:
+                issue = old.issue
+                if issue.status is not IssueStatus.OPEN:
+                    continue
+                if issue.channel_day_version >= replaced[key]:
+                    continue
+                note = f"version {replaced[key]} replaced version {issue.channel_day_version}"
+                self.uow.issues.resolve(old.id, IssueStatus.RESOLVED, Resolution.SUPERSEDED, note)
+                self.uow.audit.record(
+                    old.id, "supersede", "pipeline", note, at, IssueStatus.OPEN,
+                    IssueStatus.RESOLVED, {"version": replaced[key]},
+                )  # fmt: skip
 
     def estimate(self) -> int:
         """Fill short gaps at once: every stored version with a C2 (missing data) issue is passed to

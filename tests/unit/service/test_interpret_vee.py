@@ -137,3 +137,22 @@ def test_a_short_gap_is_estimated_at_once_as_a_new_flagged_version_and_the_issue
     assert [str(q) for q in day.qualities[10:13]] == ["S"] * 3
     assert all(m for m in day.methods[10:13])
     assert day.values[:10] == gappy.values[:10]
+
+
+def test_a_corrected_version_closes_the_old_versions_issues_as_superseded(chain):
+    bad = shape()
+    bad[5] = "-0.5"
+    chain(("a.csv", nem12({"20240101": bad})))
+    (c4,) = queries.exceptions(chain.uow_factory)
+    assert (c4["rule"], c4["status"]) == ("C4", "open")
+    chain(("b.csv", nem12({"20240101": shape()})))
+    (after,) = queries.exceptions(chain.uow_factory)
+    assert (after["id"], after["status"], after["resolution"]) == (
+        c4["id"],
+        "resolved",
+        "superseded",
+    )
+    assert [a["action"] for a in after["actions"]] == ["supersede"]
+    [bill] = queries.bills(chain.uow_factory)  # the quarantined day is billed once corrected
+    _standing, energy, _tax = bill["lines"]
+    assert (bill["version"], energy["quantity"]) == (2, "25.2")
