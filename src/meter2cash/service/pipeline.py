@@ -19,6 +19,9 @@ from meter2cash.service.determine import run_determine
 from meter2cash.service.ingest import FileOutcome, expand_paths, ingest_file
 from meter2cash.service.interpret import run_interpret
 from meter2cash.service.rate import run_rate
+from meter2cash.service.reference import ReferenceLoadReport, load_reference
+from meter2cash.service.reference_view import ReferenceView
+from meter2cash.service.reinterpret import ReinterpretReport, reinterpret
 
 
 @dataclass
@@ -43,7 +46,8 @@ def process_pending(
     uow_factory: UnitOfWorkFactory, tariffs: dict[str, FlatTariff], report: RunReport
 ) -> RunReport:
     """Drain every stage's input stream (safe to call at any time, any number of times)."""
-    report.curated += run_interpret(uow_factory)
+    # Each interpret batch reads its supply points' reference data once (none stored: unknown).
+    report.curated += run_interpret(uow_factory, reference=ReferenceView.load)
     report.months_recomputed += run_determine(uow_factory)
     report.bills_issued += run_rate(uow_factory, tariffs, report.unrated)
     return report
@@ -65,3 +69,13 @@ def run_chain(
             ingest_file(path, uow_factory, archive, received_at, fmt, parser, reprocess)
         )
     return process_pending(uow_factory, tariffs, report)
+
+
+def load_reference_data(
+    paths: Iterable[Path], uow_factory: UnitOfWorkFactory, at: datetime
+) -> tuple[ReferenceLoadReport, ReinterpretReport]:
+    """Load reference files and re-judge the stored history their changes touch, so every read
+    stays interpreted against the configuration now known to have been in force at its instant."""
+    loaded = load_reference(paths, uow_factory, at)
+    again = reinterpret(uow_factory, loaded.reinterpret, at, ReferenceView.load)
+    return loaded, again

@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from meter2cash import codec
+from meter2cash.adapters.archive import FileArchive
 from meter2cash.adapters.memory import MemoryDatabase, MemoryUnitOfWorkFactory
+from meter2cash.service.pipeline import run_chain
 from meter2cash.service.reference import (
     ReferenceView,
     ReinterpretRequest,
     error_line,
     load_reference,
 )
+from meter2cash.service.streams import CURATED
 
 EXAMPLES = Path(__file__).parents[3] / "examples" / "reference"
 HISTORY = EXAMPLES / "exchange-history.yaml"
@@ -189,3 +193,29 @@ def test_the_same_configuration_from_a_moved_file_is_unchanged(uow_factory, tmp_
     moved = shutil.copy(HISTORY, tmp_path / "renamed.yaml")
     report = load_reference([Path(moved)], uow_factory, LOADED)
     assert [(s.outcome, s.version) for s in report.supply_points] == [("unchanged", 1)]
+
+
+def test_the_pipeline_interprets_against_the_stored_reference_data(
+    uow_factory, tmp_path: Path
+) -> None:
+    load_reference([EXAMPLES / "demo-gb.yaml"], uow_factory, LOADED)
+    corrections = EXAMPLES.parents[1] / "examples" / "demo" / "synthetic-gb"
+    run_chain(
+        [corrections / "m2c-00002-corrections.jsonl"],
+        uow_factory,
+        FileArchive(tmp_path / "archive"),
+        {},
+        LOADED,
+    )
+    with uow_factory() as uow:
+        records = uow.log.read(CURATED, 0, 10_000)
+    events = [codec.event_from_payload(r.event_type, r.payload) for r in records]
+    migrating = [e for e in events if e.supply_point_id == "2029261100771"]
+    assert migrating, "the demo corrections touch the supply point that migrates to MHHS"
+    assert {(e.channel, e.configuration_version, e.time_patterns) for e in migrating} == {
+        ("AI", 1, ("00001",))
+    }
+    for event in migrating:  # legacy NHH before its migration on 1 November 2024, MHHS after
+        regime = "mhhs" if event.read_on >= date(2024, 11, 1) else "legacy-nhh"
+        assert event.settlement_regime == regime
+    assert {e.configuration_version for e in events} == {1}  # every demo GB point is described

@@ -28,8 +28,8 @@ from meter2cash.entrypoints.cli.reference_render import (
 from meter2cash.entrypoints.cli.render import emit_json, render_run, render_status, status_json
 from meter2cash.service import queries
 from meter2cash.service.formats import configured_parser
-from meter2cash.service.pipeline import process_pending, run_chain
-from meter2cash.service.reference import ReferenceLoadReport, load_reference
+from meter2cash.service.pipeline import RunReport, load_reference_data, process_pending, run_chain
+from meter2cash.service.reference import ReferenceLoadReport
 from meter2cash.service.reference_queries import configuration, load_report_json
 from meter2cash.service.status import read_status
 
@@ -174,7 +174,9 @@ def run(
         reference_dir = app.settings.reference_dir
         loaded = None
         if reference_dir.is_dir():
-            loaded = load_reference([reference_dir], app.uow_factory, datetime.now(UTC))
+            loaded, _again = load_reference_data(
+                [reference_dir], app.uow_factory, datetime.now(UTC)
+            )
         _process(
             app, [directory], "auto", as_json, f"meter2cash run over {directory}",
             reference=(loaded, reference_dir),
@@ -217,13 +219,31 @@ def reference_load(
     ],
     as_json: JsonFlag = False,
 ) -> None:
-    """Store reference data; loading the same knowledge again is a no-op. Exit 1 if a file failed."""
+    """Store reference data; loading the same knowledge again is a no-op. Exit 1 if a file failed.
+
+    The stored days a change touches are judged again under the corrected configuration (new
+    findings stored, findings that no longer hold closed as superseded), then bills follow."""
     with application() as app:
-        report = load_reference(paths, app.uow_factory, datetime.now(UTC))
+        report, again = load_reference_data(paths, app.uow_factory, datetime.now(UTC))
+        pending = process_pending(app.uow_factory, app.tariffs, RunReport())
+    summary = {
+        "channel_days": again.channel_days,
+        "register_reads": again.register_reads,
+        "new_issues": again.new_issues,
+        "superseded_issues": again.superseded_issues,
+        "billability_changed": again.billability_changed,
+        "bills_issued": pending.bills_issued,
+    }
     if as_json:
-        emit_json(load_report_json(report))
+        emit_json({**load_report_json(report), "reinterpreted": summary})
     else:
-        _print(render_load(report))
+        _print(
+            [
+                *render_load(report),
+                "reinterpreted: "
+                + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()),
+            ]
+        )
     if report.failed:
         raise typer.Exit(code=1)
 
@@ -571,13 +591,20 @@ def generate(
     defect: Annotated[
         list[str] | None,
         typer.Option(
-            help="KIND=RATE per channel-day; kinds: gaps, "
-            "duplicates, spikes, negatives, late_corrections, estimates, malformed."
+            help="KIND=RATE per channel-day; kinds: gaps, duplicates, spikes, negatives, "
+            "late_corrections, estimates, malformed, interval_gaps, zero_runs."
         ),
     ] = None,
     clock_changes: Annotated[
         bool, typer.Option(help="Force the UK clock-change days in (m2c-jsonl).")
     ] = False,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the manifest (every defect, the rule that must find it) here instead of "
+            "OUT_DIR/manifest.json, so that OUT_DIR holds only metering files."
+        ),
+    ] = None,
 ) -> None:
     """Write realistic synthetic metering files (load shapes, noise, optional defects) and a manifest."""
     from meter2cash.synth import generate as run_generator
@@ -594,13 +621,14 @@ def generate(
             defects=_defect_rates(defect or []),
             files=files,
             include_clock_changes=clock_changes,
+            manifest_path=manifest,
         )
     except (ValueError, FileExistsError) as exc:
         fail(str(exc))
     typer.echo(
         f"wrote {len(result.files)} file(s), {result.records_written} records, "
         f"{result.values_written} values, {len(result.defects)} defects into {out_dir} "
-        f"(manifest: {result.manifest_path.name})"
+        f"(manifest: {result.manifest_path if manifest else result.manifest_path.name})"
     )
 
 
