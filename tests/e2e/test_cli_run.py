@@ -189,3 +189,13 @@ def test_empty_input_directory_and_reversed_window(cli: Cli, tmp_path: Path):
     assert "No input files found" in cli("run", "--input", str(empty)).stdout
     result = cli("reads", "X", "--from", "2024-02-01", "--to", "2024-01-01", check=False)
     assert result.returncode == 2 and "must be after --from" in result.stderr
+
+
+def test_freshness_of_a_demo_supply_point(cli: Cli):
+    cli("run")
+    fresh = cli.json("freshness", "NCDE546235")
+    assert fresh["latest_data_end"] == "2024-02-29T14:00:00Z"  # demo data ends in February 2024
+    assert fresh["data_delayed"] is True  # it is older than the 48-hour objective today
+    assert fresh["settlement"]["first_day"] == "2024-01-01"
+    missing = cli("freshness", "NOPE", check=False)
+    assert missing.returncode == 2 and "unknown supply point" in missing.stderr

@@ -90,7 +90,7 @@ class InterpretConfig:
 
 
 #: Settlement regime -> hardening timetable (``interpret/harden/timetables.yaml``).
-_TIMETABLE_OF_REGIME = {
+TIMETABLE_OF_REGIME = {
     SettlementRegime.LEGACY_NHH: "GB_LEGACY",
     SettlementRegime.LEGACY_HH: "GB_LEGACY",
     SettlementRegime.MHHS: "GB_MHHS",
@@ -99,7 +99,7 @@ _TIMETABLE_OF_REGIME = {
     SettlementRegime.DE_RLM: "DE_MABIS",
 }
 #: Without reference data, the market's usual regime [T]; a market with none never hardens.
-_TIMETABLE_OF_MARKET = {"GB": "GB_LEGACY", "AU": "AU_NEM", "DE": "DE_MABIS"}
+TIMETABLE_OF_MARKET = {"GB": "GB_LEGACY", "AU": "AU_NEM", "DE": "DE_MABIS"}
 
 
 class RegimeSource(Protocol):
@@ -155,8 +155,8 @@ class _Batch:
         name = None
         if self.reference is not None:
             regime = self.reference.settlement_regime_on(day.supply_point_id, day.read_on)
-            name = _TIMETABLE_OF_REGIME.get(regime) if regime is not None else None
-        name = name or _TIMETABLE_OF_MARKET.get(day.market)
+            name = TIMETABLE_OF_REGIME.get(regime) if regime is not None else None
+        name = name or TIMETABLE_OF_MARKET.get(day.market)
         if name is None or name not in self.config.timetables:
             return HardeningState.OPEN
         return state_of(day.read_on, self.config.timetables[name], as_of)

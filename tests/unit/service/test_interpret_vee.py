@@ -156,3 +156,27 @@ def test_a_corrected_version_closes_the_old_versions_issues_as_superseded(chain)
     [bill] = queries.bills(chain.uow_factory)  # the quarantined day is billed once corrected
     _standing, energy, _tax = bill["lines"]
     assert (bill["version"], energy["quantity"]) == (2, "25.2")
+
+
+def test_freshness_names_a_known_outage_and_the_hardening_watermarks(chain):
+    from meter2cash.service.freshness import freshness
+
+    offline = {
+        "event": "communications_status_reported", "supply_point_id": NMI, "meter_serial": "M1",
+        "reported_at": "2024-01-03T02:00:00Z", "status": "failed_read", "detail": None,
+        "source": {"file_id": "x", "line": 1},
+    }  # fmt: skip
+    days = {f"202401{d:02d}": shape() for d in range(1, 3)}
+    chain(("a.csv", nem12(days)), ("comms.jsonl", json.dumps(offline) + "\n"))
+    # NEM days end at 14:00 UTC (local midnight, UTC+10)
+    fresh = freshness(chain.uow_factory, NMI, datetime(2024, 1, 3, 12, tzinfo=UTC))
+    assert fresh["latest_data_end"] == "2024-01-02T14:00:00Z"
+    assert (fresh["data_delayed"], fresh["delay_reason"]) == (False, None)
+    late = freshness(chain.uow_factory, NMI, datetime(2024, 1, 6, tzinfo=UTC))
+    assert late["data_delayed"] is True
+    assert late["delay_reason"] == "head-end reported failed_read at 2024-01-03T02:00:00Z"
+    # AU_NEM [T]: provisional once 7 days have passed, hard after 210
+    settled = freshness(chain.uow_factory, NMI, datetime(2024, 8, 1, tzinfo=UTC))
+    assert settled["settlement"]["first_day"] == "2024-01-01"
+    assert settled["settlement"]["hard_through"] is not None
+    assert settled["settlement"]["hard_through"] < settled["settlement"]["provisional_through"]

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +18,7 @@ import typer
 
 from meter2cash.bootstrap import App, bootstrap
 from meter2cash.config import Settings
-from meter2cash.domain.errors import Meter2CashError
+from meter2cash.domain.errors import Meter2CashError, NotFoundError
 from meter2cash.domain.validation import IssueStatus
 from meter2cash.entrypoints.cli.reference_render import (
     reference_row,
@@ -637,3 +637,30 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+@cli.command()
+def freshness(
+    supply_point: Annotated[str, typer.Argument(help="Supply point id.")],
+    slo_hours: Annotated[
+        float, typer.Option("--slo-hours", help="Data older than this is 'delayed'.")
+    ] = 48.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """How current a supply point's data is, why it may be late, and how settled it is."""
+    from meter2cash.service.freshness import freshness as read_freshness
+
+    def produce(app: App) -> dict[str, Any]:
+        try:
+            return read_freshness(
+                app.uow_factory, supply_point, datetime.now(UTC), timedelta(hours=slo_hours)
+            )
+        except NotFoundError as exc:
+            fail(str(exc))
+            raise
+
+    _query(
+        as_json,
+        produce,
+        lambda f: [f"{key:<22} {value}" for key, value in f.items()],
+    )
