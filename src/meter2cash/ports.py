@@ -17,7 +17,11 @@ from typing import Any, Literal, Protocol, Self
 from meter2cash.domain.adjustments import Adjustment
 from meter2cash.domain.billing import Bill, Determinant, DeterminantKind
 from meter2cash.domain.configuration import ConfigurationTimeline
-from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
+from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
+    MeterConfigurationChanged,
+)
 from meter2cash.domain.files import SourceFile
 from meter2cash.domain.quantity import Unit
 from meter2cash.domain.reads import (
@@ -411,11 +415,12 @@ class AdjustmentStore(Protocol):
     def list(self, supply_point_id: str | None = None) -> list[StoredAdjustment]: ...
 
 
-MeterEvent = ClockSynchronised | CommunicationsStatusReported
+MeterEvent = ClockSynchronised | CommunicationsStatusReported | MeterConfigurationChanged
 
 
 class MeterEventStore(Protocol):
-    """Clock-synchronisation and communications-status events, for C12, gap reasons and freshness."""
+    """Clock-synchronisation, communications-status and meter-configuration events: for C12, gap
+    reasons, freshness, and the configuration timeline built from events."""
 
     def add_many(self, events: Sequence[MeterEvent]) -> int:
         """Store idempotently (same event twice is stored once); return how many were new."""
@@ -429,6 +434,10 @@ class MeterEventStore(Protocol):
 
     def latest(self, supply_point_id: str) -> list[MeterEvent]:
         """The newest clock and the newest communications event of a supply point (0-2 events)."""
+        ...
+
+    def configuration(self, supply_point_id: str) -> list[MeterConfigurationChanged]:
+        """Every configuration event of a supply point, by effective instant."""
         ...
 
 

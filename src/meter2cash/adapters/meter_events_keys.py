@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from meter2cash.domain.events import ClockSynchronised, meter_event_key
+from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
+    meter_event_key,
+)
 from meter2cash.ports import MeterEvent
 
 
 def kind_of(event: MeterEvent) -> str:
-    return "clock" if isinstance(event, ClockSynchronised) else "comms"
+    if isinstance(event, ClockSynchronised):
+        return "clock"
+    return "comms" if isinstance(event, CommunicationsStatusReported) else "config"
 
 
 def instant_of(event: MeterEvent) -> datetime:
-    return event.synchronised_at if isinstance(event, ClockSynchronised) else event.reported_at
+    if isinstance(event, ClockSynchronised):
+        return event.synchronised_at
+    if isinstance(event, CommunicationsStatusReported):
+        return event.reported_at
+    return event.effective_at
 
 
 def key_of(event: MeterEvent) -> str:

@@ -216,13 +216,21 @@ EVENT_TYPES: tuple[type, ...] = (
 )
 
 
-def meter_event_key(event: ClockSynchronised | CommunicationsStatusReported) -> str:
-    """The natural key of a clock or communications report: the same report twice (re-sent file,
-    replay) is one event; where it was read from (``source``) is not part of it."""
+def meter_event_key(
+    event: ClockSynchronised | CommunicationsStatusReported | MeterConfigurationChanged,
+) -> str:
+    """The natural key of a metering report: the same report twice (re-sent file, replay) is one
+    event; where it was read from (``source``) is not part of it."""
     if isinstance(event, ClockSynchronised):
         kind, at = "clock", event.synchronised_at
         detail: tuple[object, ...] = (event.offset_seconds, event.corrected)
-    else:
+    elif isinstance(event, CommunicationsStatusReported):
         kind, at = "comms", event.reported_at
         detail = (str(event.status), event.detail)
+    else:
+        kind, at = "config", event.effective_at
+        registers = tuple(
+            (r.register_id, r.digits, r.multiplier, r.time_pattern) for r in event.registers
+        )
+        detail = (event.change, registers, event.channels)
     return stable_key("meter-event", kind, event.supply_point_id, event.meter_serial, at, *detail)

@@ -10,20 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
+from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
+    MeterConfigurationChanged,
+)
 from meter2cash.domain.reads import ChannelDay, IntervalRead, RegisterRead, Rejection, SourceRef
 from meter2cash.ingest.reasons import Reason
 
 #: One output of a parser, in file order. Interval data comes as whole local days (``ChannelDay``,
 #: partial days padded with ``Quality.MISSING``); ``IntervalRead`` carries an interval that does not
 #: fit a day's regular grid (MSCONS irregular intervals); ``RegisterRead`` a cumulative register;
-#: clock-sync and communications-status reports are metering events of their own (m2c-jsonl).
+#: clock-sync, communications-status and meter-configuration reports are metering events of
+#: their own (m2c-jsonl).
 ParsedItem: TypeAlias = (
     ChannelDay
     | IntervalRead
     | RegisterRead
     | ClockSynchronised
     | CommunicationsStatusReported
+    | MeterConfigurationChanged
     | Rejection
 )
 

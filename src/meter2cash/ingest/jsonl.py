@@ -3,8 +3,11 @@
 A line may instead carry a metering event, marked by an ``"event"`` field:
 ``"clock_synchronised"`` (supply_point_id, meter_serial, synchronised_at, offset_seconds,
 corrected) or ``"communications_status_reported"`` (supply_point_id, meter_serial, reported_at,
-status online/offline/failed_read, detail) — head-end reports have no market file format of their
-own here, so they arrive canonically (this format, and later the HTTP API).
+status online/offline/failed_read, detail) or ``"meter_configuration_changed"`` (supply_point_id,
+effective_at, meter_serial, registers [{register_id, digits, multiplier, time_pattern}], channels
+[names], change install/reconfiguration/removal) — head-end and meter-technical-details reports
+have no verified market file layout here (D0149/D0150 are not public), so they arrive
+canonically (this format, and later the HTTP API).
 
 Each line is exactly what :func:`meter2cash.codec.to_builtins` makes of a
 :class:`~meter2cash.domain.reads.ChannelDay` (decimals as strings, dates ISO 8601), so any source
@@ -25,7 +28,11 @@ import msgspec
 
 from meter2cash import codec
 from meter2cash.domain.errors import DomainError, PrecisionError
-from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
+from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
+    MeterConfigurationChanged,
+)
 from meter2cash.domain.quantity import to_micro
 from meter2cash.domain.reads import ChannelDay
 from meter2cash.domain.time import intervals_in_day, zone_named
@@ -82,9 +89,13 @@ def parse_jsonl(
         yield reject(1, Reason.EMPTY_FILE, "the file has no records", "")
 
 
-_METER_EVENTS: dict[str, type[ClockSynchronised] | type[CommunicationsStatusReported]] = {
+_METER_EVENTS: dict[
+    str,
+    type[ClockSynchronised] | type[CommunicationsStatusReported] | type[MeterConfigurationChanged],
+] = {
     ClockSynchronised.EVENT_TYPE: ClockSynchronised,
     CommunicationsStatusReported.EVENT_TYPE: CommunicationsStatusReported,
+    MeterConfigurationChanged.EVENT_TYPE: MeterConfigurationChanged,
 }
 
 

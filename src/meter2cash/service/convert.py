@@ -18,7 +18,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from meter2cash.domain.errors import InputError
-from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
+from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
+    MeterConfigurationChanged,
+)
 from meter2cash.domain.reads import ChannelDay, IntervalRead, Quality, RegisterRead, Rejection
 from meter2cash.ingest.sources import Parser, parse_file
 
@@ -144,7 +148,10 @@ def convert(
                 if isinstance(item, Rejection):
                     report.rejections.append(item)
                     continue
-                if isinstance(item, ClockSynchronised | CommunicationsStatusReported):
+                if isinstance(
+                    item,
+                    ClockSynchronised | CommunicationsStatusReported | MeterConfigurationChanged,
+                ):
                     continue  # metering events, not consumption records
                 for row in records(item, path.name):
                     writer.write(row)

@@ -14,7 +14,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from meter2cash.domain.errors import NotFoundError
-from meter2cash.domain.events import ClockSynchronised, CommunicationsStatus
+from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatus,
+    CommunicationsStatusReported,
+)
 from meter2cash.domain.supply_point_model import SupplyPoint
 from meter2cash.interpret.harden import HardeningState, RegimeTimeline, hard_through
 from meter2cash.ports import UnitOfWorkFactory
@@ -58,7 +62,7 @@ def freshness(
             if f is not None
         ]
     data_end = max((s.channel_day.span.end for s in stored), default=None)
-    comms = next((e for e in reversed(events) if not isinstance(e, ClockSynchronised)), None)
+    comms = next((e for e in reversed(events) if isinstance(e, CommunicationsStatusReported)), None)
     clock = next((e for e in reversed(events) if isinstance(e, ClockSynchronised)), None)
     delayed = data_end is None or now - data_end > slo
     reason = None

@@ -18,6 +18,7 @@ from meter2cash.domain.events import (
     ClockSynchronised,
     CommunicationsStatusReported,
     IntervalReadReceived,
+    MeterConfigurationChanged,
     ReadRejected,
     ReadsReceived,
     RegisterReadReceived,
@@ -154,11 +155,20 @@ def _rejected_entry(file_id: str, r: Rejection) -> LogEntry:
     return entry(REJECTED, file_id, event, r.idempotency_key)
 
 
-Record = ChannelDay | IntervalRead | RegisterRead | ClockSynchronised | CommunicationsStatusReported
+Record = (
+    ChannelDay
+    | IntervalRead
+    | RegisterRead
+    | ClockSynchronised
+    | CommunicationsStatusReported
+    | MeterConfigurationChanged
+)
 
 
 def _event(item: Record, file_name: str) -> tuple[object, str]:
-    if isinstance(item, ClockSynchronised | CommunicationsStatusReported):
+    if isinstance(
+        item, ClockSynchronised | CommunicationsStatusReported | MeterConfigurationChanged
+    ):
         return item, meter_event_key(item)
     if isinstance(item, ChannelDay):
         return ReadsReceived(item, file_name), item.content_key

@@ -24,6 +24,7 @@ from meter2cash.domain.events import (
     CommunicationsStatusReported,
     ConsumptionCurated,
     IntervalReadReceived,
+    MeterConfigurationChanged,
     ReadsReceived,
     RegisterReadReceived,
 )
@@ -337,6 +338,15 @@ class ReferenceLike(ContextSource, RegimeSource, TimelineSource, Protocol):
     """Reference data as the stage reads it (``service.reference.ReferenceView``)."""
 
 
+#: Metering reports kept per supply point (``meter_events``) rather than as read versions.
+METER_REPORTS = (ClockSynchronised, CommunicationsStatusReported, MeterConfigurationChanged)
+
+
+def _received(uow: UnitOfWork, file_id: str) -> datetime:
+    known = uow.files.get(file_id)
+    return known.received_at if known else datetime.now(UTC)
+
+
 def _same_delivery(a: ChannelDay, b: ChannelDay) -> bool:
     """One delivery is one file *member*: the members of a ZIP share the archive's file id but are
     separate deliveries (a later member may legitimately correct an earlier one), so C3 compares the
@@ -353,11 +363,14 @@ def run_interpret(
     batch: int = BATCH,
     config: InterpretConfig | None = None,
     reference: Callable[[UnitOfWork, set[str]], ReferenceLike | None] | None = None,
+    on_configuration: Callable[[UnitOfWork, set[str], datetime], None] | None = None,
 ) -> int:
     """Drain the raw stream; return how many channel-day versions were curated.
 
     ``reference`` loads the reference data of a batch's supply points (``None``: configuration
-    unknown; the rules that need it skip). Register reads and irregular intervals are stored,
+    unknown; the rules that need it skip). ``on_configuration(uow, supply_points, received_at)``
+    applies meter-configuration events (stored first) to the reference data, in the batch's
+    transaction. Register reads and irregular intervals are stored,
     versioned, for the register and estimation rules to use; they are not billed yet.
     """
     config = config or InterpretConfig()
@@ -370,19 +383,19 @@ def run_interpret(
                 return curated
             events = [codec.event_from_payload(r.event_type, r.payload) for r in records]
             days = [e.channel_day for e in events if isinstance(e, ReadsReceived)]
+            # Metering reports first: the batch's days are judged against them. Configuration
+            # events change the timeline (and re-judge stored history) before the view is read.
+            reports = [e for e in events if isinstance(e, METER_REPORTS)]
+            uow.meter_events.add_many(reports)
+            configured = [e for e in reports if isinstance(e, MeterConfigurationChanged)]
+            if configured and on_configuration is not None:
+                at = max(_received(uow, e.source.file_id) for e in configured)
+                on_configuration(uow, {e.supply_point_id for e in configured}, at)
             points = {d.supply_point_id for d in days} | {
                 e.read.supply_point_id for e in events if isinstance(e, RegisterReadReceived)
             }
             view = reference(uow, points) if reference else None
             work = _Batch(uow, days, config, view)
-            # Clock and communications reports first: the batch's days are validated against them.
-            uow.meter_events.add_many(
-                [
-                    e
-                    for e in events
-                    if isinstance(e, ClockSynchronised | CommunicationsStatusReported)
-                ]
-            )
             new_reads: list[tuple[RegisterRead, int]] = []
             for event in events:
                 if isinstance(event, ReadsReceived):

@@ -14,14 +14,15 @@ from pathlib import Path
 
 from meter2cash.domain.billing import FlatTariff
 from meter2cash.ingest.sources import Parser
-from meter2cash.ports import RawArchive, UnitOfWorkFactory
+from meter2cash.ports import RawArchive, UnitOfWork, UnitOfWorkFactory
+from meter2cash.service.configuration_events import apply_configuration_events
 from meter2cash.service.determine import run_determine
 from meter2cash.service.ingest import FileOutcome, expand_paths, ingest_file
-from meter2cash.service.interpret import run_interpret
+from meter2cash.service.interpret import InterpretConfig, run_interpret
 from meter2cash.service.rate import run_rate
 from meter2cash.service.reference import ReferenceLoadReport, load_reference
 from meter2cash.service.reference_view import ReferenceView
-from meter2cash.service.reinterpret import ReinterpretReport, reinterpret
+from meter2cash.service.reinterpret import ReinterpretReport, reinterpret, reinterpret_in
 
 
 @dataclass
@@ -47,10 +48,20 @@ def process_pending(
 ) -> RunReport:
     """Drain every stage's input stream (safe to call at any time, any number of times)."""
     # Each interpret batch reads its supply points' reference data once (none stored: unknown).
-    report.curated += run_interpret(uow_factory, reference=ReferenceView.load)
+    report.curated += run_interpret(
+        uow_factory, reference=ReferenceView.load, on_configuration=apply_configuration
+    )
     report.months_recomputed += run_determine(uow_factory)
     report.bills_issued += run_rate(uow_factory, tariffs, report.unrated)
     return report
+
+
+def apply_configuration(uow: UnitOfWork, supply_point_ids: set[str], at: datetime) -> None:
+    """Meter-configuration events -> reference versions -> stored history judged again; events
+    that cannot form a timeline are stored as rejections naming their file and line."""
+    requests, rejections = apply_configuration_events(uow, supply_point_ids, at)
+    uow.rejections.add(rejections)
+    reinterpret_in(uow, requests, at, ReferenceView.load, InterpretConfig(), ReinterpretReport())
 
 
 def run_chain(

@@ -264,9 +264,9 @@ def _apply_entry(
     if uow.reference.put(stored, key) is None:  # the same load, committed meanwhile elsewhere
         return SupplyPointLoad(sp, "unchanged", timeline.version, data.source), []
     if current is None:
-        return SupplyPointLoad(sp, "new", timeline.version, data.source), _whole(stored)
+        return SupplyPointLoad(sp, "new", timeline.version, data.source), whole_history(stored)
     changes = tuple(diff(current.timeline, timeline))
-    requests = _requests(supply_point, changes)
+    requests = requests_for_changes(supply_point, changes)
     changed_from = _attributes_changed_from(current.supply_point, supply_point)
     if changed_from is not None:
         requests.append(ReinterpretRequest(sp, _local_on(changed_from, supply_point.zone), None))
@@ -277,7 +277,7 @@ def _local_on(instant: datetime, zone: str) -> date:
     return instant.astimezone(zone_named(zone)).date()
 
 
-def _requests(
+def requests_for_changes(
     supply_point: SupplyPoint, changes: Sequence[ChangedSpan]
 ) -> list[ReinterpretRequest]:
     zone = supply_point.zone
@@ -298,7 +298,7 @@ def _requests(
     return requests
 
 
-def _whole(stored: StoredReference) -> list[ReinterpretRequest]:
+def whole_history(stored: StoredReference) -> list[ReinterpretRequest]:
     """A new supply point: reads received before its configuration was known read differently
     now, from its first meter's install (or the first known attribute) onwards."""
     periods = stored.timeline.periods

@@ -76,10 +76,24 @@ def reinterpret(
     report = ReinterpretReport()
     for request in requests:
         with uow_factory() as uow:
-            view = reference(uow, {request.supply_point_id})
-            _one(uow, request, at, view, config, report)
+            reinterpret_in(uow, [request], at, reference, config, report)
             uow.commit()
     return report
+
+
+def reinterpret_in(
+    uow: UnitOfWork,
+    requests: Iterable[SpanRequest],
+    at: datetime,
+    reference: Callable[[UnitOfWork, set[str]], ReferenceLike | None],
+    config: InterpretConfig,
+    report: ReinterpretReport,
+) -> None:
+    """``reinterpret`` inside the caller's unit of work (the interpret stage, when configuration
+    events arrive with the data)."""
+    for request in requests:
+        view = reference(uow, {request.supply_point_id})
+        _one(uow, request, at, view, config, report)
 
 
 def _one(

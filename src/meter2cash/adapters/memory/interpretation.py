@@ -8,6 +8,7 @@ from datetime import datetime
 from meter2cash.adapters.memory.state import MemoryState
 from meter2cash.adapters.meter_events_keys import instant_of, key_of, kind_of
 from meter2cash.domain.adjustments import Adjustment
+from meter2cash.domain.events import MeterConfigurationChanged
 from meter2cash.domain.reads import ChannelDay
 from meter2cash.ports import DayKey, MeterEvent, StoredAdjustment
 
@@ -67,14 +68,22 @@ class MemoryMeterEventStore:
         found = [
             e
             for e in self._s.meter_events
-            if e.supply_point_id in ids and start <= instant_of(e) < end
+            if e.supply_point_id in ids and kind_of(e) != "config" and start <= instant_of(e) < end
+        ]
+        return sorted(found, key=instant_of)
+
+    def configuration(self, supply_point_id: str) -> list[MeterConfigurationChanged]:
+        found = [
+            e
+            for e in self._s.meter_events
+            if isinstance(e, MeterConfigurationChanged) and e.supply_point_id == supply_point_id
         ]
         return sorted(found, key=instant_of)
 
     def latest(self, supply_point_id: str) -> list[MeterEvent]:
         newest: dict[str, MeterEvent] = {}
         for event in self._s.meter_events:
-            if event.supply_point_id != supply_point_id:
+            if event.supply_point_id != supply_point_id or kind_of(event) == "config":
                 continue
             kind = kind_of(event)
             if kind not in newest or instant_of(event) >= instant_of(newest[kind]):

@@ -17,7 +17,11 @@ from meter2cash.adapters.meter_events_keys import instant_of, key_of, kind_of
 from meter2cash.adapters.sql.dialect import insert_ignoring
 from meter2cash.adapters.sql.tables import adjustments, meter_events
 from meter2cash.domain.adjustments import Adjustment
-from meter2cash.domain.events import ClockSynchronised, CommunicationsStatusReported
+from meter2cash.domain.events import (
+    ClockSynchronised,
+    CommunicationsStatusReported,
+    MeterConfigurationChanged,
+)
 from meter2cash.domain.quantity import to_micro
 from meter2cash.domain.reads import ChannelDay
 from meter2cash.domain.time import require_utc
@@ -123,10 +127,20 @@ class SqlMeterEventStore:
         rows = self._conn.execute(
             sa.select(meter_events.c.kind, meter_events.c.payload)
             .where(meter_events.c.supply_point_id.in_(ids))
+            .where(meter_events.c.kind != "config")
             .where(meter_events.c.at >= start, meter_events.c.at < end)
             .order_by(meter_events.c.at, meter_events.c.id)
         )
         return [_event(row.kind, row.payload) for row in rows]
+
+    def configuration(self, supply_point_id: str) -> list[MeterConfigurationChanged]:
+        rows = self._conn.execute(
+            sa.select(meter_events.c.payload)
+            .where(meter_events.c.supply_point_id == supply_point_id)
+            .where(meter_events.c.kind == "config")
+            .order_by(meter_events.c.at, meter_events.c.id)
+        )
+        return [codec.from_builtins(row.payload, MeterConfigurationChanged) for row in rows]
 
     def latest(self, supply_point_id: str) -> list[MeterEvent]:
         found = []
@@ -146,4 +160,6 @@ class SqlMeterEventStore:
 def _event(kind: str, payload: dict[str, Any]) -> MeterEvent:
     if kind == "clock":
         return codec.from_builtins(payload, ClockSynchronised)
-    return codec.from_builtins(payload, CommunicationsStatusReported)
+    if kind == "comms":
+        return codec.from_builtins(payload, CommunicationsStatusReported)
+    return codec.from_builtins(payload, MeterConfigurationChanged)
