@@ -75,3 +75,85 @@ def test_the_same_values_with_more_digits_configured_are_a_negative_advance():
 def test_a_read_from_a_meter_not_in_force_is_flagged():
     rules = [rule for rule, *_ in _issues("1000", "1400", Reference(digits=5), serial="K9")]
     assert "C15" in rules or "C13" in rules
+
+
+class TouReference(Reference):
+    def __init__(self) -> None:
+        period = ConfigurationPeriod(
+            SP, "K1", datetime(2023, 1, 1, tzinfo=UTC), None,
+            registers=(
+                RegisterConfig("T", 6), RegisterConfig("D", 6, time_pattern="00001"),
+                RegisterConfig("N", 6, time_pattern="00002"),
+            ),
+        )  # fmt: skip
+        self._timeline = ConfigurationTimeline(SP, (period,))
+
+
+def _tou_read(register: str, value: str, at: datetime) -> RegisterRead:
+    return RegisterRead(
+        SP, "K1", register, at, Decimal(value), Unit.KWH, Quality.ACTUAL, None, None, "A",
+        SourceRef("f" * 64, 1),
+    )  # fmt: skip
+
+
+def _tou_issues(total_then: str) -> list[str]:
+    factory = MemoryUnitOfWorkFactory(MemoryDatabase())
+    with factory() as uow:
+        for register, value in (("T", "1000"), ("D", "600"), ("N", "400")):
+            uow.register_reads.put(_tou_read(register, value, JAN))
+        new = []
+        for register, value in (("T", total_then), ("D", "660"), ("N", "430")):
+            read = _tou_read(register, value, APR)
+            new.append((read, uow.register_reads.put(read).version))
+        issues = validate_register_reads(uow, new, shipped_parameters(), TouReference(), AS_OF)
+    return [i.rule for i in issues]
+
+
+def test_tou_registers_that_add_up_to_the_total_pass_c18():
+    assert "C18" not in _tou_issues("1090")  # 90 = 60 + 30
+
+
+def test_tou_registers_that_do_not_add_up_to_the_total_fail_c18():
+    assert "C18" in _tou_issues("1150")  # 150 != 60 + 30
+
+
+class MappedReference(Reference):
+    def __init__(self) -> None:
+        period = ConfigurationPeriod(
+            SP, "K1", datetime(2023, 1, 1, tzinfo=UTC), None,
+            registers=(RegisterConfig("R1", 6, channel="AI"),),
+        )  # fmt: skip
+        self._timeline = ConfigurationTimeline(SP, (period,))
+
+
+def _sum_check(advance: str) -> list[str]:
+    from datetime import date, timedelta
+
+    from tests.factories import channel_day
+
+    factory = MemoryUnitOfWorkFactory(MemoryDatabase())
+    start = datetime(2024, 3, 1, tzinfo=UTC)  # local midnight in GMT
+    end = datetime(2024, 3, 4, tzinfo=UTC)
+    with factory() as uow:
+        for k in range(3):  # 3 days x 48 x 0.5 kWh = 72 kWh
+            uow.intervals.put(
+                channel_day(
+                    supply_point_id=SP, channel="AI", read_on=date(2024, 3, 1) + timedelta(days=k),
+                    zone="Europe/London", market="GB",
+                )
+            )  # fmt: skip
+        uow.register_reads.put(read("1000", start))
+        new = read(str(1000 + int(advance)), end, line=2)
+        result = uow.register_reads.put(new)
+        issues = validate_register_reads(
+            uow, [(new, result.version)], shipped_parameters(), MappedReference(), AS_OF
+        )
+    return [i.rule for i in issues]
+
+
+def test_an_advance_matching_the_interval_sum_passes_c11():
+    assert "C11" not in _sum_check("72")
+
+
+def test_an_advance_far_from_the_interval_sum_fails_c11():
+    assert "C11" in _sum_check("90")
