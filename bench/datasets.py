@@ -24,6 +24,7 @@ class Dataset:
     values: int  # interval values (or register reads, for register formats)
     bytes: int
     unit: str = "values"  # what ``values`` counts: "values" (intervals) or "records" (registers)
+    manifest: Path | None = None  # the generator's manifest (every defect, the rule meant for it)
 
     @property
     def path(self) -> Path:
@@ -53,14 +54,19 @@ class Datasets:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self._made: dict[tuple[str, int, int], Dataset] = {}
+        self._made: dict[tuple[str, int, int, str], Dataset] = {}
 
-    def synth(self, fmt: str, supply_points: int, days: int) -> Dataset:
-        key = (fmt, supply_points, days)
+    def synth(
+        self, fmt: str, supply_points: int, days: int, defects: dict[str, float] | None = None
+    ) -> Dataset:
+        """``defects``: rates per channel-day (``meter2cash.synth``); the files then hold
+        defects, duplicates and a corrections file, and ``paths`` lists every file."""
+        tag = "-defects" if defects else ""
+        key = (fmt, supply_points, days, repr(sorted((defects or {}).items())))
         if key not in self._made:
             from meter2cash.synth import generate
 
-            out = self.workdir / f"{fmt}-{supply_points}sp-{days}d"
+            out = self.workdir / f"{fmt}-{supply_points}sp-{days}d{tag}"
             result = generate(
                 out,
                 supply_points=supply_points,
@@ -69,16 +75,19 @@ class Datasets:
                 seed=SEED,
                 fmt=fmt,
                 export_share=EXPORT_SHARE,
+                defects=defects,
+                manifest_path=self.workdir / f"{out.name}.manifest.json",
             )
             self._made[key] = Dataset(
                 name=out.name,
                 fmt=fmt,
-                paths=result.paths,  # the data files only, not manifest.json
+                paths=result.paths,  # the data files only: the manifest is beside the folder
                 supply_points=supply_points,
                 days=days,
                 channel_days=result.records_written,
                 values=result.values_written,
                 bytes=sum(f.bytes for f in result.files),
+                manifest=result.manifest_path,
             )
         return self._made[key]
 

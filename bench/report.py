@@ -115,7 +115,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
         rows,
     )
     if result["fractions"]:
-        out += ["", "#### Fraction of limit (figure 7): the same data, the bare operation", ""]
+        out += ["", "#### Fraction of limit (figures 7, 9): the same data, the bare operation", ""]
         out += _table(
             ["figure", "value", "limit", "limit value", "fraction of limit"],
             [

@@ -23,6 +23,8 @@ class Sizes:
     memory_convert_values: int  # the NEM12 file converted for peak RSS (figure 6, one run)
     memory_small_values: int  # the small file beside them: RSS growth = large - small
     profile_supply_points: int  # the profiled end-to-end run (figure 8), chain_days days each
+    vee_supply_points: int  # validation + estimation (figure 9): half-hourly NEM12 with defects,
+    vee_days: int  # a quarter of the supply points with an export channel too
 
     def note(self) -> str:
         return {
@@ -47,6 +49,8 @@ SMOKE = Sizes(
     memory_convert_values=20_000,
     memory_small_values=5_000,
     profile_supply_points=2,
+    vee_supply_points=40,
+    vee_days=30,
 )
 
 QUICK = Sizes(
@@ -64,6 +68,8 @@ QUICK = Sizes(
     memory_convert_values=2_000_000,  # ~13 MB: convert runs at ~65k records/s
     memory_small_values=150_000,  # ~1 MB
     profile_supply_points=50,
+    vee_supply_points=2_000,  # 3.6 M intervals: 2,000 x 30 days x 48, plus 500 export channels
+    vee_days=30,
 )
 
 FULL = Sizes(
@@ -81,6 +87,8 @@ FULL = Sizes(
     memory_convert_values=150_000_000,
     memory_small_values=1_500_000,  # ~10 MB
     profile_supply_points=200,
+    vee_supply_points=6_000,  # 10.8 M intervals
+    vee_days=30,
 )
 
 MODES = {s.mode: s for s in (SMOKE, QUICK, FULL)}

@@ -12,4 +12,5 @@ ORDER = (
     ("memory", "6. memory"),
     ("baselines", "7. baselines (fraction of limit)"),
     ("profile", "8. profile of the end-to-end hot path"),
+    ("vee", "9. validation + estimation (VEE)"),
 )

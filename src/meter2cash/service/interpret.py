@@ -242,10 +242,9 @@ class _Batch:
     def supersede_issues(self, results: list[PutResult]) -> None:
         """Open issues on versions a new version replaced are closed as "superseded" (audited):
         the operator's queue holds only what still judges current data."""
+        # Version 1 too: a day first reported absent (C2 on version 0) and now received.
         replaced = {
-            _key(day): result.version
-            for (day, _), result in zip(self.puts, results, strict=True)
-            if result.version > 1
+            _key(day): result.version for (day, _), result in zip(self.puts, results, strict=True)
         }
         if not replaced:
             return

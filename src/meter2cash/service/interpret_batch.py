@@ -11,6 +11,7 @@ sees the known outage instead of an unexplained hole.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
@@ -25,10 +26,12 @@ from meter2cash.domain.events import (
     CommunicationsStatusReported,
 )
 from meter2cash.domain.reads import ChannelDay
+from meter2cash.domain.time import Interval, local_day, zone_named
 from meter2cash.domain.validation import ValidationIssue
 from meter2cash.interpret.vee import (
     ChannelDayBatch,
     DailyHistory,
+    ExpectedDay,
     IntervalContext,
     ParameterTable,
     clock_offsets,
@@ -70,36 +73,88 @@ def validate_versions(
     days = [day for day, _ in rows]
     # One delivery per row: conflicting duplicates inside a delivery are caught before a version is
     # made (service/interpret.py), and a partial day merged twice from one file is not a duplicate.
-    batch = ChannelDayBatch.from_days(
+    received = ChannelDayBatch.from_days(
         days, [v for _, v in rows], deliveries=[str(k) for k in range(len(days))]
     )
-    context = _context(batch, days, reference)
-    events = _meter_events(uow, days)
+    stored = _history(uow, days)
+    before = _as_batch(stored)
+    absent = _absent_days(days, stored)
+    batch = (
+        ChannelDayBatch.concat([received, ChannelDayBatch.absent(absent)]) if absent else received
+    )
+    keys = [(d.supply_point_id, d.channel, d.read_on) for d in days] + [
+        (e.supply_point_id, e.channel, e.read_on) for e in absent
+    ]
+    spans = [(d.supply_point_id, d.span) for d in days] + [
+        (e.supply_point_id, local_day(e.read_on, zone_named(e.zone))) for e in absent
+    ]
+    context = _context(batch, keys, reference)
+    events = _meter_events(uow, [span for _, span in spans], {sp for sp, _ in spans})
     syncs = [e for e in events if isinstance(e, ClockSynchronised)]
     if syncs:
         context = replace(context, clock_offset_s=clock_offsets(batch, syncs))
-    history = DailyHistory.from_batch(batch, before=_history(uow, days), window=28)
+    history = DailyHistory.from_batch(batch, before=before, window=28)
     findings = validate_intervals(batch, context, history, params, as_of=as_of)
-    outages = _outages(days, [e for e in events if isinstance(e, CommunicationsStatusReported)])
+    outages = _outages(spans, [e for e in events if isinstance(e, CommunicationsStatusReported)])
     issues = []
     estimable = [False] * len(days)
     for issue, row in zip(findings.issues, findings.rows.tolist(), strict=True):
         if issue.rule == "C2":
-            estimable[row] = True
+            if row < len(days):
+                estimable[row] = True
             if row in outages:
                 issue = replace(issue, detail=f"{issue.detail}; {outages[row]}")
         issues.append(issue)
-    return BatchFindings(issues, findings.billable().tolist(), estimable, outages)
+    billable = findings.billable().tolist()[: len(days)]
+    return BatchFindings(issues, billable, estimable, outages)
+
+
+def _absent_days(days: Sequence[ChannelDay], stored: Sequence[ChannelDay]) -> list[ExpectedDay]:
+    """Channel-days never received between two received days of the same channel, within the
+    window this batch looks at: without configuration these are the days known to be due (a
+    channel's first and last days bound what it delivers) [T]. They become all-missing rows, so
+    C2 reports a wholly absent day like any other gap (version 0: nothing was stored)."""
+    by_channel: dict[tuple[str, str], dict[date, ChannelDay]] = {}
+    for day in [*stored, *days]:
+        by_channel.setdefault((day.supply_point_id, day.channel), {})[day.read_on] = day
+    spans: dict[tuple[str, str], tuple[date, date]] = {}
+    for day in days:
+        key = (day.supply_point_id, day.channel)
+        first, last = spans.get(key, (day.read_on, day.read_on))
+        spans[key] = (min(first, day.read_on), max(last, day.read_on))
+    expected = []
+    for key, (first, last) in sorted(spans.items()):
+        have = by_channel[key]
+        known = sorted(have)
+        low = first - timedelta(days=HISTORY_DAYS)
+        for earlier, later in itertools.pairwise(known):
+            gap = (later - earlier).days
+            if gap <= 1 or later < low or earlier > last:
+                continue
+            template = have[earlier]
+            for k in range(1, gap):
+                read_on = earlier + timedelta(days=k)
+                if low <= read_on <= last:
+                    expected.append(
+                        ExpectedDay(
+                            template.supply_point_id, template.market, template.channel, read_on,
+                            template.zone, template.interval_minutes, template.direction,
+                            str(template.unit),
+                        )
+                    )  # fmt: skip
+    return expected
 
 
 def _context(
-    batch: ChannelDayBatch, days: Sequence[ChannelDay], reference: ContextSource | None
+    batch: ChannelDayBatch,
+    keys: Sequence[tuple[str, str, date]],
+    reference: ContextSource | None,
 ) -> IntervalContext:
     """The configuration in force per row; rows without reference data keep "unknown" columns."""
     unknown = IntervalContext.unknown(batch)
     if reference is None:
         return unknown
-    found = [reference.channel_context(d.supply_point_id, d.channel, d.read_on) for d in days]
+    found = [reference.channel_context(sp, channel, read_on) for sp, channel, read_on in keys]
     present = [(k, c) for k, c in enumerate(found) if c is not None]
     if not present:
         return unknown
@@ -121,18 +176,13 @@ def _context(
     return IntervalContext(**columns)
 
 
-def _span(days: Sequence[ChannelDay], before: int = 0) -> tuple[datetime, datetime]:
-    starts = [d.span.start for d in days]
-    ends = [d.span.end for d in days]
-    return min(starts) - timedelta(days=before), max(ends)
+def _meter_events(uow: UnitOfWork, spans: Sequence[Interval], points: set[str]) -> list[Any]:
+    start = min(s.start for s in spans) - timedelta(days=2)  # a report shortly before a day
+    end = max(s.end for s in spans)  # can explain its gap
+    return uow.meter_events.between(points, start, end)
 
 
-def _meter_events(uow: UnitOfWork, days: Sequence[ChannelDay]) -> list[Any]:
-    start, end = _span(days, before=2)  # a report shortly before a day can explain its gap
-    return uow.meter_events.between({d.supply_point_id for d in days}, start, end)
-
-
-def _history(uow: UnitOfWork, days: Sequence[ChannelDay]) -> ChannelDayBatch | None:
+def _history(uow: UnitOfWork, days: Sequence[ChannelDay]) -> list[ChannelDay]:
     """Latest stored versions over the look-back window of each supply point in the batch."""
     spans: dict[str, tuple[date, date]] = {}
     for d in days:
@@ -145,17 +195,19 @@ def _history(uow: UnitOfWork, days: Sequence[ChannelDay]) -> ChannelDayBatch | N
                 supply_point_id, first - timedelta(days=HISTORY_DAYS), last + timedelta(days=1)
             )
         )
-    if not stored:
+    return [s.channel_day for s in stored]
+
+
+def _as_batch(days: Sequence[ChannelDay]) -> ChannelDayBatch | None:
+    if not days:
         return None
     return ChannelDayBatch.from_days(
-        [s.channel_day for s in stored],
-        [s.version for s in stored],
-        deliveries=[f"h{k}" for k in range(len(stored))],
+        days, [0] * len(days), deliveries=[f"h{k}" for k in range(len(days))]
     )
 
 
 def _outages(
-    days: Sequence[ChannelDay], reports: Sequence[CommunicationsStatusReported]
+    spans: Sequence[tuple[str, Interval]], reports: Sequence[CommunicationsStatusReported]
 ) -> dict[int, str]:
     """Rows whose day overlaps a reported outage: the status in force at some instant of the day
     (the latest report before the day's start, or any report within it) is offline/failed."""
@@ -163,9 +215,8 @@ def _outages(
     for report in reports:
         by_point.setdefault(report.supply_point_id, []).append(report)
     found: dict[int, str] = {}
-    for row, day in enumerate(days):
-        span = day.span
-        relevant = [r for r in by_point.get(day.supply_point_id, ()) if r.reported_at < span.end]
+    for row, (supply_point_id, span) in enumerate(spans):
+        relevant = [r for r in by_point.get(supply_point_id, ()) if r.reported_at < span.end]
         before = [r for r in relevant if r.reported_at <= span.start]
         within = [r for r in relevant if r.reported_at > span.start]
         in_force = ([before[-1]] if before else []) + within

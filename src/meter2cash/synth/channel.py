@@ -23,6 +23,7 @@ Every day, clean or not, first passes :func:`~meter2cash.synth.inject.clear_of_s
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -101,7 +102,10 @@ class _Plan:
     zero_last: int = -1  # ... and of its last day
     zero_first_line: int = 0
     estimated_run: int = 0  # consecutive "estimates" days just before
-    ordinary_run: int = 0  # consecutive days just before that C9 counts at their usual total
+    #: Of the last 21 days, which C9 counts at their usual total.
+    ordinary: deque[bool] = field(
+        default_factory=lambda: deque(maxlen=C9_WINDOW_DAYS - C7_INTERVAL_DAYS)
+    )
 
 
 class ChannelBlock:
@@ -149,7 +153,7 @@ class ChannelBlock:
             return "zero_runs"  # the rest of a run: no draw, no other defect
         kind = self.draw.draw(direction) if self.draw is not None else None
         if index > 0 and not self._run(index - 1, index):
-            plan.ordinary_run = 0  # a forced clock-change day away from the range
+            plan.ordinary.clear()  # a forced clock-change day away from the range
         if plan.zero_last >= 0 and self._days(plan.zero_last, index) <= C9_WINDOW_DAYS:
             # C9 compares a day with the mean of the last 28 usable days; zeros in that window
             # pull the mean down, so it must keep its ordinary days (and no spike): see below.
@@ -159,12 +163,15 @@ class ChannelBlock:
             if not (0 < index < len(self.calendar.slots) - 1 and self._run(index - 1, index + 1)):
                 kind = None
         elif kind == "zero_runs":
-            # Seven days in a row after 21 ordinary ones, and ordinary days for a C9 window after:
-            # any later day's 28-day mean then holds at most 7 zero days beside 21 ordinary ones.
+            # Seven days in a row, after 21 days of which at least two thirds were ordinary, and
+            # only ordinary days for a C9 window after: any later day's 28-day mean then holds
+            # at most 7 zero days beside at least 14 ordinary ones, so at least 2/3 of a usual
+            # day, and no ordinary day reaches C9's 3x.
             last = index + C7_INTERVAL_DAYS - 1
-            ordinary_before = C9_WINDOW_DAYS - C7_INTERVAL_DAYS
+            before = plan.ordinary
             if (
-                plan.ordinary_run >= ordinary_before
+                len(before) == before.maxlen
+                and 3 * sum(before) >= 2 * len(before)
                 and last < len(self.calendar.slots)
                 and self._run(index, last)
             ):
@@ -174,7 +181,7 @@ class ChannelBlock:
         elif kind == "estimates" and plan.estimated_run >= C21_INTERVAL_DAYS:
             kind = None  # one more would be C21's prolonged estimation
         plan.estimated_run = plan.estimated_run + 1 if kind == "estimates" else 0
-        plan.ordinary_run = plan.ordinary_run + 1 if kind in _ORDINARY else 0
+        plan.ordinary.append(kind in _ORDINARY)
         return kind
 
     def _days(self, first: int, last: int) -> int:

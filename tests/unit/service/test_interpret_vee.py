@@ -180,3 +180,18 @@ def test_freshness_names_a_known_outage_and_the_hardening_watermarks(chain):
     assert settled["settlement"]["first_day"] == "2024-01-01"
     assert settled["settlement"]["hard_through"] is not None
     assert settled["settlement"]["hard_through"] < settled["settlement"]["provisional_through"]
+
+
+def test_a_day_never_received_between_two_received_days_is_c2_until_it_arrives(chain):
+    days = {d: shape() for d in ("20240101", "20240102", "20240104")}
+    chain(("a.csv", nem12(days)))
+    (absent,) = queries.exceptions(chain.uow_factory)
+    assert (absent["rule"], absent["read_on"], absent["first_interval"], absent["last_interval"]) == (
+        "C2", "2024-01-03", 0, 47,
+    )  # fmt: skip
+    assert absent["channel_day_version"] == 0 and absent["status"] == "open"
+    chain(("b.csv", nem12(days)))  # the same days again: still one exception
+    assert len(queries.exceptions(chain.uow_factory)) == 1
+    chain(("c.csv", nem12({"20240103": shape()})))
+    (after,) = queries.exceptions(chain.uow_factory)
+    assert (after["status"], after["resolution"]) == ("resolved", "superseded")

@@ -329,7 +329,7 @@ def test_defect_details_describe_the_line(tmp_path: Path, fmt: str) -> None:
     assert dict(kinds) == dirty.defect_counts() and set(kinds) == set(ALL_DEFECT_KINDS)
 
 
-_MEANT = {
+_MEANT: dict[tuple[str, str | None], tuple[str | None, str]] = {
     ("gaps", "missing_channel_day"): ("C2", "exception"),
     ("interval_gaps", "short"): ("C2", "estimable"),
     ("interval_gaps", "long"): ("C2", "exception"),
@@ -399,7 +399,7 @@ def test_zero_runs_are_seven_import_days_a_c9_window_apart(tmp_path: Path) -> No
             for d in runs
             if d.supply_point_id == supply_point
         )
-        assert len(spans) == 2  # days 21-27 and 57-63: 28 ordinary days in between
+        assert len(spans) == 2  # days 21-27 and 56-62: a C9 window of ordinary days between
         for first, last in spans:
             assert last - first == timedelta(days=6) and first - start_on >= timedelta(days=21)
         for (_, earlier_last), (later_first, _) in itertools.pairwise(spans):

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from meter2cash.synth import DEFECT_KINDS, GenerationResult, generate
+from meter2cash.synth import ALL_DEFECT_KINDS, GenerationResult, generate
 
-RATES = {kind: 0.05 for kind in DEFECT_KINDS}
+RATES = {kind: 0.05 for kind in ALL_DEFECT_KINDS}
 
 
 def _run(out: Path, **overrides: Any) -> GenerationResult:
     arguments: dict[str, Any] = {
         "supply_points": 5,
-        "days": 9,
+        "days": 30,
         "start_on": date(2024, 10, 22),
         "seed": 2024,
         "defects": RATES,
