@@ -195,3 +195,21 @@ def test_a_day_never_received_between_two_received_days_is_c2_until_it_arrives(c
     chain(("c.csv", nem12({"20240103": shape()})))
     (after,) = queries.exceptions(chain.uow_factory)
     assert (after["status"], after["resolution"]) == ("resolved", "superseded")
+
+
+def test_an_actual_arriving_later_replaces_the_estimate_as_a_new_version(chain):
+    values: list[str | None] = ["1.0"] * 48
+    values[10:13] = [None, None, None]
+    gappy = channel_day(values, read_on=date(2024, 1, 2), qualities="A" * 10 + "NNN" + "A" * 35)
+    chain(
+        ("a.csv", nem12({"20240101": shape()})),
+        ("day.jsonl", json.dumps(codec.to_builtins(gappy)) + "\n"),
+    )
+    actual = channel_day(["1.0"] * 48, read_on=date(2024, 1, 2))
+    chain(("late.jsonl", json.dumps(codec.to_builtins(actual)) + "\n"))
+    with chain.uow_factory() as uow:
+        versions = uow.intervals.versions(NMI, "E1", date(2024, 1, 2))
+    assert [(v.version, v.billable) for v in versions] == [(1, False), (2, True), (3, True)]
+    assert "S" in "".join(versions[1].channel_day.qualities)
+    assert set(versions[2].channel_day.qualities) == {"A"}
+    assert versions[1].superseded_by == versions[2].id
