@@ -9,6 +9,10 @@ changes only when this module does (``SCHEMA`` then goes up):
 * exact decimals (register multipliers and readings) are ``str(Decimal)``, so ``1.50`` comes back
   as ``Decimal("1.50")``; nothing passes through a float;
 * effective-dated attributes are lists of ``{"from": instant, "value": text}``, oldest first;
+* an attribute added after the first layout (``annual_consumption_kwh``, an exact decimal text)
+  is written only when it has entries and read as empty when absent: payloads stored before it
+  existed still decode, and the :func:`knowledge_key` of an entry without it is unchanged, so
+  loading an unchanged file stays a no-op (``SCHEMA`` did not need to go up);
 * a period's ``source`` (file and line it was read from) is kept for lineage but never counts
   towards :func:`knowledge_key`: the same configuration read from a moved file is the same
   knowledge.
@@ -80,7 +84,7 @@ def _series_of(items: list[Json], parse: Callable[[str], T]) -> EffectiveSeries[
 
 def encode_supply_point(supply_point: SupplyPoint) -> Json:
     gb = supply_point.gb
-    return {
+    encoded: Json = {
         "supply_point_id": supply_point.supply_point_id,
         "market": str(supply_point.market),
         "zone": supply_point.zone,
@@ -88,6 +92,9 @@ def encode_supply_point(supply_point: SupplyPoint) -> Json:
         "energisation": _series(supply_point.energisation),
         "gb": None if gb is None else {name: _series(getattr(gb, name)) for name in _GB_FIELDS},
     }
+    if supply_point.annual_consumption_kwh.entries:
+        encoded["annual_consumption_kwh"] = _series(supply_point.annual_consumption_kwh)
+    return encoded
 
 
 def decode_supply_point(data: Json) -> SupplyPoint:
@@ -99,6 +106,7 @@ def decode_supply_point(data: Json) -> SupplyPoint:
         _series_of(data["settlement_regime"], SettlementRegime),
         _series_of(data["energisation"], Energisation),
         None if gb is None else GbAttributes(**{n: _series_of(gb[n], str) for n in _GB_FIELDS}),
+        _series_of(data.get("annual_consumption_kwh", []), Decimal),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -115,6 +116,26 @@ def test_a_version_reads_back_exactly(uow_factory) -> None:
     assert [p.source for p in found.timeline.periods] == [p.source for p in _periods()]
     register = found.timeline.periods[0].register("1")
     assert register is not None and str(register.multiplier) == "1.50"
+
+
+def test_annual_consumption_reads_back_exactly(uow_factory) -> None:
+    reference = _reference()
+    eac = EffectiveSeries.of(
+        [(datetime(2023, 3, 14, tzinfo=UTC), Decimal("3100.50")),
+         (datetime(2024, 3, 14, tzinfo=UTC), Decimal("2875.123456"))]
+    )  # fmt: skip
+    supply_point = dataclasses.replace(reference.supply_point, annual_consumption_kwh=eac)
+    with uow_factory() as uow:
+        uow.reference.put(dataclasses.replace(reference, supply_point=supply_point), "k1")
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.reference.latest([MPAN])[MPAN].supply_point
+    assert found == supply_point
+    assert [str(e.value) for e in found.annual_consumption_kwh.entries] == [
+        "3100.50",
+        "2875.123456",
+    ]
+    assert found.annual_consumption_at(datetime(2024, 3, 13, 23, tzinfo=UTC)) == Decimal("3100.5")
 
 
 def test_the_same_content_key_twice_is_a_no_op(uow_factory) -> None:

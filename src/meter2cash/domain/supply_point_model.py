@@ -5,8 +5,9 @@ hardening watermark need to know about a supply point *at an instant*. Several a
 over a supply point's life — its energisation status, its settlement regime (a GB MPAN migrates
 from legacy NHH/HH settlement to MHHS on its own date, market-rules.md §4.2-4.3: "choose by the
 MPAN's settlement regime on that settlement day"), and the GB Market Domain Data codes in its full
-MPAN (profile class, MTC, LLFC — market-rules.md §5.1 — and its SSC, §5.2) — so each is an
-:class:`EffectiveSeries`: a value from an instant until the next change, never an overwrite.
+MPAN (profile class, MTC, LLFC — market-rules.md §5.1 — and its SSC, §5.2), and its annual
+consumption (GB EAC, AU "annual consumption", §3.4) — so each is an :class:`EffectiveSeries`: a
+value from an instant until the next change, never an overwrite.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from meter2cash.domain.errors import DomainError
+from meter2cash.domain.errors import DomainError, PrecisionError
+from meter2cash.domain.quantity import to_micro
 from meter2cash.domain.supply_point import Market, SupplyPointId
 from meter2cash.domain.time import require_utc, zone_named
 
@@ -158,6 +161,13 @@ class SupplyPoint:
 
     ``zone`` is where its local days are counted: an IANA name (``Europe/London`` for GB
     settlement days) or ``NEM`` (AEMO market time, a fixed UTC+10).
+
+    ``annual_consumption_kwh`` is the expected active *import* energy of the whole supply over a
+    year, in kWh (GB: the EAC summed over the supply's import settlement registers; AU: the
+    annual consumption) [T: one figure per supply, not per register or channel]. Estimation uses
+    it, with a profile, for an import kWh channel when no like day exists (``market-rules.md``
+    §3.4). Each value is positive, finite and exact to at most six decimals (the stores'
+    micro-unit scale), so nothing is rounded on the way in.
     """
 
     supply_point_id: str
@@ -166,6 +176,7 @@ class SupplyPoint:
     settlement_regime: EffectiveSeries[SettlementRegime] = EffectiveSeries()
     energisation: EffectiveSeries[Energisation] = EffectiveSeries()
     gb: GbAttributes | None = None
+    annual_consumption_kwh: EffectiveSeries[Decimal] = EffectiveSeries()
 
     def __post_init__(self) -> None:
         # Re-validates the identifier by its market's rule (check digits) and normalises the market.
@@ -178,11 +189,36 @@ class SupplyPoint:
             SettlementRegime(entry.value)
         for energisation in self.energisation.entries:
             Energisation(energisation.value)
+        for annual in self.annual_consumption_kwh.entries:
+            if problem := annual_consumption_problem(annual.value):
+                raise DomainError(
+                    f"{self.supply_point_id}: annual consumption {annual.value} (from "
+                    f"{annual.start.isoformat()}) {problem}"
+                )
 
     def settlement_regime_at(self, instant: datetime) -> SettlementRegime | None:
         return self.settlement_regime.value_at(instant)
+
+    def annual_consumption_at(self, instant: datetime) -> Decimal | None:
+        """The annual consumption (kWh a year) in force at ``instant``; ``None`` if none is known."""
+        return self.annual_consumption_kwh.value_at(instant)
 
     def energised_at(self, instant: datetime) -> bool | None:
         """``None`` when no energisation status is known for the instant."""
         status = self.energisation.value_at(instant)
         return None if status is None else status is Energisation.ENERGISED
+
+
+def annual_consumption_problem(value: Decimal) -> str | None:
+    """Why ``value`` is not a usable annual consumption (kWh a year), or ``None`` if it is: it
+    must be positive (a zero or negative EAC is cleansed to a default upstream, CP1311, never
+    used), finite, and exact in micro-units (at most six decimals)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return "must be a finite decimal number of kWh"
+    if value <= 0:
+        return "must be positive"
+    try:
+        to_micro(value)
+    except PrecisionError as exc:
+        return f"cannot be held exactly (at most six decimals): {exc}"
+    return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 
 from meter2cash.domain.quantity import to_micro
 from meter2cash.domain.reads import ChannelDay, Quality
@@ -71,12 +72,19 @@ class StoredHistory:
         return to_micro(value) if value is not None and quality is Quality.ACTUAL else None
 
     def context(
-        self, stored: StoredChannelDay, reason: str, zero_fill_reason: str | None
+        self,
+        stored: StoredChannelDay,
+        reason: str,
+        zero_fill_reason: str | None,
+        *,
+        eac: Decimal | None = None,
     ) -> EstimationContext:
+        """The day's context; ``eac`` (kWh a year) enables the profile step, flat profile [T]."""
         day = stored.channel_day
         return EstimationContext(
             reason=reason,
             zero_fill_reason=zero_fill_reason,
+            eac=eac,
             before_day=self._edge(day, -1, -1),
             after_day=self._edge(day, 1, 0),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -10,12 +11,22 @@ from tests.unit.service.estimation_builders import TARGET_ON, finding, gap_day, 
 
 from meter2cash import codec
 from meter2cash.adapters.memory import MemoryDatabase, MemoryUnitOfWorkFactory
+from meter2cash.domain.adjustments import AdjustmentRaised, AdjustmentReason
+from meter2cash.domain.configuration import ConfigurationTimeline
 from meter2cash.domain.errors import NotFoundError
 from meter2cash.domain.events import ConsumptionCurated
 from meter2cash.domain.reads import ChannelDay, Quality
+from meter2cash.domain.supply_point import Market
+from meter2cash.domain.supply_point_model import (
+    ALWAYS,
+    EffectiveSeries,
+    SettlementRegime,
+    SupplyPoint,
+)
 from meter2cash.domain.validation import IssueStatus, Resolution, Severity, ValidationIssue
+from meter2cash.ports import StoredReference, UnitOfWork
 from meter2cash.service.exceptions import ExceptionActionError, resolve_exception
-from meter2cash.service.streams import CURATED
+from meter2cash.service.streams import ADJUSTMENTS, CURATED
 
 AT = datetime(2024, 4, 2, 10, tzinfo=UTC)
 
@@ -30,6 +41,12 @@ def given(uow_factory, day: ChannelDay, *issues: ValidationIssue) -> list[int]:
         ids = store(uow, day, *issues)
         uow.commit()
     return ids
+
+
+def store_issue(uow: UnitOfWork, issue: ValidationIssue) -> list[int]:
+    added = uow.issues.add(issue)
+    assert added is not None
+    return [added]
 
 
 def curated(uow_factory) -> list[ConsumptionCurated]:
@@ -178,3 +195,96 @@ def test_only_estimable_errors_of_the_latest_version_can_be_estimated(uow_factor
     given(uow_factory, gb_day(["2.0"] * 48, date(2024, 3, 20)))  # version 2 replaced it
     with pytest.raises(ExceptionActionError, match=r"about version 1 .* latest is v2"):
         resolve_exception(uow_factory, stale, "estimate", None, "ana", AT)
+
+
+# --- estimating a hard settlement day: an adjustment, never a new version -------------------------
+
+HARD_ON = date(2022, 1, 12)  # GB legacy: final reconciliation ~14 months later, long past at AT
+
+
+def _gap(read_on: date, supply_point_id: str | None = None) -> ChannelDay:
+    values: list[str | None] = ["1.0"] * 48
+    values[10:13] = [None, None, None]
+    values[13] = "2.0"
+    day = gb_day(values, read_on)
+    return (
+        day
+        if supply_point_id is None
+        else dataclasses.replace(day, supply_point_id=supply_point_id)
+    )
+
+
+def test_estimating_a_hard_day_raises_one_adjustment_and_keeps_the_version(uow_factory) -> None:
+    day = _gap(HARD_ON)
+    [gap] = given(uow_factory, day, finding(day, "C2", 10, 12))
+    outcome = resolve_exception(uow_factory, gap, "estimate", "late fix", "ana", AT)
+    with uow_factory() as uow:
+        [stored] = uow.adjustments.list()
+        [version] = uow.intervals.versions(*key(day))
+        issue = uow.issues.get(gap)
+        [audit] = uow.audit.for_issue(gap)
+        raised = uow.log.read(ADJUSTMENTS, 0, 10)
+    assert outcome.adjustment_id == stored.id and outcome.adjustment == stored.adjustment
+    assert (outcome.status, outcome.resolution) == (IssueStatus.RESOLVED, Resolution.ESTIMATED)
+    assert version.version == 1 and version.channel_day == day  # nothing restated
+    adjustment = stored.adjustment
+    assert (adjustment.from_on, adjustment.to_on) == (HARD_ON, date(2022, 1, 13))
+    assert adjustment.delta == Decimal("4.5")  # 1.25 + 1.5 + 1.75 where nothing was settled
+    assert adjustment.reason is AdjustmentReason.OTHER
+    assert adjustment.reason_text == f"estimated by ana (LINEAR) for exception(s) #{gap}: late fix"
+    assert adjustment.old_version_id == f"channel_day:{version.id}"
+    assert adjustment.new_version_id == stored.correction.content_key
+    assert adjustment.created_at == AT
+    correction = stored.correction
+    assert correction.values[10:13] == (Decimal("1.25"), Decimal("1.5"), Decimal("1.75"))
+    assert correction.qualities[10:13] == (Quality.ESTIMATED,) * 3
+    assert correction.methods[10:13] == ("LINEAR",) * 3
+    assert issue.resolution is Resolution.ESTIMATED
+    assert issue.note == (
+        f"estimated as adjustment {stored.id} (LINEAR): settlement day 2022-01-12 is hard, "
+        "version 1 is kept: late fix"
+    )
+    assert (audit.action, audit.actor, audit.note) == ("estimate", "ana", "late fix")
+    assert audit.result == outcome.result | {"intervals": [10, 12]}
+    assert outcome.result["adjustment_id"] == stored.id and outcome.result["delta"] == "4.5"
+    assert outcome.result["hardening"] == "hard" and outcome.result["resolved"] == [gap]
+    [record] = raised
+    event = codec.event_from_payload(record.event_type, record.payload)
+    assert event == AdjustmentRaised(adjustment)
+    assert curated(uow_factory) == []  # no new version to announce
+
+
+def test_a_hard_day_already_corrected_by_an_adjustment_is_not_estimated(uow_factory) -> None:
+    day = _gap(HARD_ON)
+    [gap] = given(uow_factory, day, finding(day, "C2", 10, 12))
+    first = resolve_exception(uow_factory, gap, "estimate", None, "ana", AT)
+    with uow_factory() as uow:  # a second finding on the same, still stored, version
+        [other] = store_issue(uow, finding(day, "C4", 20, 20))
+        uow.commit()
+    with pytest.raises(
+        ExceptionActionError, match=f"already corrected by adjustment {first.adjustment_id}"
+    ):
+        resolve_exception(uow_factory, other, "estimate", None, "ana", AT)
+    with uow_factory() as uow:
+        assert len(uow.adjustments.list()) == 1
+        assert uow.issues.get(other).issue.status is IssueStatus.OPEN
+
+
+def test_the_regime_on_the_day_chooses_the_timetable(uow_factory) -> None:
+    # 11 Oct 2023 at AT (2 Apr 2024): past MHHS's ~4-month final run, not legacy's ~14 months.
+    mpan = "2000000000006"
+    on = date(2023, 10, 11)
+    for regime, hard in ((SettlementRegime.MHHS, True), (SettlementRegime.LEGACY_NHH, False)):
+        factory = MemoryUnitOfWorkFactory(MemoryDatabase())
+        day = _gap(on, mpan)
+        with factory() as uow:
+            supply_point = SupplyPoint(
+                mpan, Market.GB, "Europe/London", EffectiveSeries.constant(regime, ALWAYS)
+            )
+            timeline = ConfigurationTimeline(mpan, (), 1, AT)
+            uow.reference.put(StoredReference(supply_point, timeline, AT, "test"), "k")
+            [gap] = store(uow, day, finding(day, "C2", 10, 12))
+            uow.commit()
+        outcome = resolve_exception(factory, gap, "estimate", None, "ana", AT)
+        assert (outcome.adjustment_id is not None) is hard
+        assert ("version" in outcome.result) is not hard

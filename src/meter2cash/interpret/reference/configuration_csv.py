@@ -41,7 +41,14 @@ from meter2cash.interpret.reference.model import (
     ReferenceDataError,
     SupplyPointReference,
 )
-from meter2cash.interpret.reference.values import ValueProblem, choice, decimal, instant, integer
+from meter2cash.interpret.reference.values import (
+    ValueProblem,
+    annual_kwh,
+    choice,
+    decimal,
+    instant,
+    integer,
+)
 
 V = TypeVar("V")
 E = TypeVar("E", bound=StrEnum)
@@ -50,9 +57,15 @@ REQUIRED_COLUMNS = ("supply_point_id", "market", "zone", "meter_serial", "instal
 OPTIONAL_COLUMNS = (
     "settlement_regime", "energisation", "removed_at", "channel", "direction", "unit",
     "interval_minutes", "register_id", "digits", "multiplier", "time_pattern", "initial_read",
-    "final_read",
+    "final_read", "annual_consumption",
 )  # fmt: skip
-_SUPPLY_POINT_COLUMNS = ("market", "zone", "settlement_regime", "energisation")
+_SUPPLY_POINT_COLUMNS = (
+    "market",
+    "zone",
+    "settlement_regime",
+    "energisation",
+    "annual_consumption",
+)
 
 
 @dataclass
@@ -85,6 +98,13 @@ class _Row:
         if value is None:
             raise self.fail(column, "must not be empty")
         return value
+
+    def need_text(self, column: str, text: str, parse: Callable[[str], V]) -> V:
+        """``parse(text)`` of a value this row gave for ``column``; a problem names the row."""
+        try:
+            return parse(text)
+        except ValueProblem as exc:
+            raise self.fail(column, str(exc)) from None
 
     def build(self, factory: Callable[..., V], *args: object) -> V:
         try:
@@ -195,6 +215,7 @@ def _entry(
             raise row.fail(column, f"no row of supply point {supply_point_id} gives its {column}")
     regime = attributes.get("settlement_regime")
     energisation = attributes.get("energisation")
+    annual = attributes.get("annual_consumption")
     supply_point = row.build(
         SupplyPoint,
         supply_point_id,
@@ -202,6 +223,8 @@ def _entry(
         attributes["zone"][0],
         _constant(row, "settlement_regime", regime, SettlementRegime),
         _constant(row, "energisation", energisation, Energisation),
+        None,
+        _constant_of(row, "annual_consumption", annual, annual_kwh),
     )
     periods = [
         row.build(
@@ -232,7 +255,15 @@ def _constant(
     row: _Row, column: str, value: tuple[str, int] | None, enum: type[E]
 ) -> EffectiveSeries[E]:
     """A CSV attribute holds for all time (the YAML format carries effective-dated changes)."""
+    return _constant_of(row, column, value, lambda text: choice(text, enum))
+
+
+def _constant_of(
+    row: _Row, column: str, value: tuple[str, int] | None, parse: Callable[[str], V]
+) -> EffectiveSeries[V]:
     if value is None:
         return EffectiveSeries()
     text, line = value
-    return EffectiveSeries.constant(_choice(_Row(row.source, line, {}), column, text, enum), ALWAYS)
+    return EffectiveSeries.constant(
+        _Row(row.source, line, {}).need_text(column, text, parse), ALWAYS
+    )

@@ -37,13 +37,14 @@ from meter2cash.interpret.reference.model import (
     ReferenceDataError,
     SupplyPointReference,
 )
-from meter2cash.interpret.reference.values import choice, decimal, instant, integer
+from meter2cash.interpret.reference.values import annual_kwh, choice, decimal, instant, integer
 from meter2cash.interpret.reference.yaml_nodes import Node, optional
 
 FORMAT = "meter2cash-reference/1"
 V = TypeVar("V")
 
 _ENTRY_KEYS = {"market", "zone", "settlement_regime", "energisation", "gb", "meters", "replaces"}
+_ENTRY_KEYS |= {"annual_consumption"}
 _GB_KEYS = {"profile_class": "profile_class", "mtc": "meter_timeswitch_code"}
 _GB_KEYS |= {"llfc": "line_loss_factor_class", "ssc": "standard_settlement_configuration"}
 _CHANNEL_KEYS = {"channel", "direction", "unit", "interval_minutes"}
@@ -139,6 +140,7 @@ def _supply_point(node: Node, fields: dict[str, Node], supply_point_id: str) -> 
         _series(fields.get("settlement_regime"), lambda t: choice(t, SettlementRegime)),
         _series(fields.get("energisation"), lambda t: choice(t, Energisation)),
         gb,
+        _series(fields.get("annual_consumption"), annual_kwh),
     )
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from meter2cash.domain.errors import DomainError
 from meter2cash.domain.quantity import parse_decimal
+from meter2cash.domain.supply_point_model import annual_consumption_problem
 from meter2cash.domain.time import require_utc
 
 E = TypeVar("E", bound=StrEnum)
@@ -40,6 +41,14 @@ def decimal(text: str) -> Decimal:
         return parse_decimal(text)
     except DomainError as exc:
         raise ValueProblem(str(exc)) from None
+
+
+def annual_kwh(text: str) -> Decimal:
+    """An annual consumption in kWh: positive, finite, at most six decimals (exact)."""
+    value = decimal(text)
+    if problem := annual_consumption_problem(value):
+        raise ValueProblem(f"annual consumption {text!r} {problem}")
+    return value
 
 
 def integer(text: str) -> int:

@@ -53,6 +53,24 @@ def test_the_demo_au_file_covers_the_demo_supply_points() -> None:
     assert all(t.known_from == known for t in timelines.values())
 
 
+def test_annual_consumption_holds_for_all_time_and_must_agree_across_rows() -> None:
+    header = HEADER.replace("\n", ",annual_consumption\n")
+    export = ROW.replace("E1,import", "B1,export")
+    text = header + ROW.replace("\n", ",4200.5\n") + export.replace("\n", ",\n")
+    (entry,) = parse_reference_csv(text, "bulk.csv").entries
+    assert entry.supply_point is not None
+    assert str(entry.supply_point.annual_consumption_at(datetime(1990, 1, 1, tzinfo=UTC))) == (
+        "4200.5"
+    )
+    with pytest.raises(ReferenceDataError, match="line 3, column annual_consumption: '4200' "):
+        parse_reference_csv(text.replace(",\n", ",4200\n"), "bulk.csv")
+    with pytest.raises(ReferenceDataError) as caught:
+        parse_reference_csv(header + ROW.replace("\n", ",-1\n"), "bulk.csv")
+    assert "line 2, column annual_consumption: annual consumption '-1' must be positive" in str(
+        caught.value
+    )
+
+
 def test_rows_group_into_meter_periods_with_removals() -> None:
     text = (
         HEADER

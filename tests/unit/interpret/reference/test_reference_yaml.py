@@ -99,6 +99,47 @@ supply_points:
 """
 
 
+def test_annual_consumption_is_exact_and_effective_dated() -> None:
+    plain = parse_reference_yaml(HEAD + '    annual_consumption: "3100"\n    meters: []\n', "a")
+    dated = parse_reference_yaml(
+        HEAD + "    annual_consumption:\n"
+        + '      - {from: "2023-03-14T00:00:00Z", value: "3100.50"}\n'
+        + '      - {from: "2024-03-14T00:00:00Z", value: "2875.123456"}\n    meters: []\n',
+        "b",
+    )  # fmt: skip
+    (constant,) = [e.supply_point for e in plain.entries]
+    (changing,) = [e.supply_point for e in dated.entries]
+    assert constant is not None and changing is not None
+    assert constant.annual_consumption_at(datetime(2000, 1, 1, tzinfo=UTC)) == Decimal("3100")
+    assert changing.annual_consumption_at(datetime(2023, 1, 1, tzinfo=UTC)) is None
+    assert str(changing.annual_consumption_at(datetime(2024, 3, 13, tzinfo=UTC))) == "3100.50"
+    assert str(changing.annual_consumption_at(datetime(2024, 3, 14, tzinfo=UTC))) == "2875.123456"
+    none = parse_reference_yaml(HEAD + "    meters: []\n", "c").entries[0].supply_point
+    assert none is not None and len(none.annual_consumption_kwh) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"0"', "annual consumption '0' must be positive"),
+        ('"-3100"', "annual consumption '-3100' must be positive"),
+        ('"3100.0000001"', "cannot be held exactly (at most six decimals)"),
+        ('"Infinity"', "not a finite number"),
+        ("lots", "not a number: 'lots'"),
+    ],
+)
+def test_a_bad_annual_consumption_is_refused_where_it_is_written(value: str, message: str) -> None:
+    plain = _error(HEAD + f"    annual_consumption: {value}\n    meters: []\n")
+    assert "line 6, key supply_points[0].annual_consumption:" in str(plain)
+    assert message in str(plain), str(plain)
+    dated = _error(
+        HEAD + "    annual_consumption:\n      - {from: 2023-01-01T00:00:00Z, value: '1'}\n"
+        + f"      - {{from: 2024-01-01T00:00:00Z, value: {value}}}\n    meters: []\n"
+    )  # fmt: skip
+    assert "line 8, key supply_points[0].annual_consumption[1].value:" in str(dated)
+    assert message in str(dated), str(dated)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -243,11 +284,27 @@ def test_the_readme_example_parses() -> None:
     block = re.search(r"```yaml\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
     assert block is not None
     data = parse_reference_yaml(block[1], "README.md")
+    supply_point = data.entry("1200045678906").supply_point
+    assert supply_point is not None
+    assert supply_point.annual_consumption_at(datetime(2024, 1, 1, tzinfo=UTC)) == Decimal(3100)
     timeline = data.entry("1200045678906").timeline(known_from=data.known_from)
     first, second = timeline.periods
     assert first.registers[0].final_read == Decimal("3512")
     assert second.started_by is ChangeKind.RECONFIGURATION
     assert second.end == datetime(2024, 10, 28, 10, 30, tzinfo=UTC)
+
+
+def test_the_demo_gb_file_gives_two_supply_points_an_annual_consumption() -> None:
+    data = load_reference_yaml(EXAMPLES / "demo-gb.yaml")
+    known = {
+        e.supply_point_id: e.supply_point.annual_consumption_kwh
+        for e in data.entries
+        if e.supply_point is not None and len(e.supply_point.annual_consumption_kwh)
+    }
+    assert sorted(known) == ["1568160319267", "2029261100771"]
+    changing = known["2029261100771"]
+    assert changing.value_at(datetime(2024, 9, 30, 22, 59, tzinfo=UTC)) == Decimal("3100")
+    assert changing.value_at(datetime(2024, 9, 30, 23, tzinfo=UTC)) == Decimal("2875.5")
 
 
 def test_the_demo_gb_file_matches_the_demo_channel_days() -> None:
