@@ -42,7 +42,6 @@ from meter2cash.interpret.harden import (
     Timetable,
     classify_change,
     load_timetables,
-    state_of,
 )
 from meter2cash.ports import DayKey, StoredChannelDay, UnitOfWork, UnitOfWorkFactory
 from meter2cash.service.estimation import (
@@ -52,7 +51,7 @@ from meter2cash.service.estimation import (
     estimate_stored_days,
     plan_estimates,
 )
-from meter2cash.service.interpret import TIMETABLE_OF_MARKET, TIMETABLE_OF_REGIME
+from meter2cash.service.interpret import hardening_state
 from meter2cash.service.reference_view import ReferenceView
 from meter2cash.service.streams import ADJUSTMENTS, CURATED, append_event
 
@@ -225,14 +224,8 @@ def _estimate(
 def _hardening(
     view: ReferenceView, day: ChannelDay, at: datetime, timetables: Mapping[str, Timetable]
 ) -> HardeningState:
-    """The day's state at ``at`` under the timetable of its settlement regime on the day (its
-    market's usual one without reference data), as the interpret stage judges a late file."""
-    regime = view.settlement_regime_on(day.supply_point_id, day.read_on)
-    name = TIMETABLE_OF_REGIME.get(regime) if regime is not None else None
-    name = name or TIMETABLE_OF_MARKET.get(day.market)
-    if name is None or name not in timetables:
-        return HardeningState.OPEN
-    return state_of(day.read_on, timetables[name], at)
+    """As the interpret stage judges a late file (``hardening_state``)."""
+    return hardening_state(day, at, timetables, view)
 
 
 def _adjust(

@@ -107,6 +107,24 @@ class RegimeSource(Protocol):
     def settlement_regime_on(self, supply_point_id: str, day: date) -> SettlementRegime | None: ...
 
 
+def hardening_state(
+    day: ChannelDay,
+    as_of: datetime,
+    timetables: Mapping[str, Timetable],
+    regimes: RegimeSource | None,
+) -> HardeningState:
+    """The day's settlement state at ``as_of``: the timetable of its regime on that day (its
+    market's usual one without reference data); a market with none never hardens."""
+    name = None
+    if regimes is not None:
+        regime = regimes.settlement_regime_on(day.supply_point_id, day.read_on)
+        name = TIMETABLE_OF_REGIME.get(regime) if regime is not None else None
+    name = name or TIMETABLE_OF_MARKET.get(day.market)
+    if name is None or name not in timetables:
+        return HardeningState.OPEN
+    return state_of(day.read_on, timetables[name], as_of)
+
+
 class _Batch:
     """One batch of raw events interpreted together: a single read of the latest versions, one
     multi-row put, one append of curated events. Decisions are made in event order, exactly as
@@ -153,14 +171,7 @@ class _Batch:
         return self._received[file_id]
 
     def state(self, day: ChannelDay, as_of: datetime) -> HardeningState:
-        name = None
-        if self.reference is not None:
-            regime = self.reference.settlement_regime_on(day.supply_point_id, day.read_on)
-            name = TIMETABLE_OF_REGIME.get(regime) if regime is not None else None
-        name = name or TIMETABLE_OF_MARKET.get(day.market)
-        if name is None or name not in self.config.timetables:
-            return HardeningState.OPEN
-        return state_of(day.read_on, self.config.timetables[name], as_of)
+        return hardening_state(day, as_of, self.config.timetables, self.reference)
 
     def add(self, day: ChannelDay) -> None:
         key = _key(day)
